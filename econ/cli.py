@@ -1,0 +1,134 @@
+"""The `econ` command.
+
+    econ demo    [--seed N] [--scale S] [--set NAME=VALUE ...]    write the synthetic demo world
+    econ fetch   SOURCE [options]                                 download an agency's files
+    econ build   [--data demo|real] [--force]                     raw files -> processed panels
+    econ report  [RUN ...] [--jobs N] [--dry-run] [--force] ...   run notebooks, render HTML
+
+Flags mirror the keyword arguments of the functions they call. Errors of the project's own kind
+(`econ.errors.EconError`) print one line and exit with status 2; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from econ.errors import EconError
+
+log = logging.getLogger("econ")
+
+
+def _parse_assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from econ import demo
+
+    truth = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []))
+    print(f"demo world written to {truth.folder} ({truth.rows:,} import rows; truth in truth.json)")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from econ import panel
+
+    manifest = panel.build(dataset=args.data, force=args.force)
+    for line in manifest.summary_lines():
+        print(line)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from econ import reports
+
+    outcome = reports.run_reports(
+        runs=args.runs or None,
+        jobs=args.jobs,
+        force=args.force,
+        dry_run=args.dry_run,
+        show_code=args.show_code,
+        scheduler=args.scheduler,
+        dask_workers=args.dask_workers,
+    )
+    return 0 if outcome.ok else 1
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from econ.sources import cli as sources_cli
+
+    return sources_cli.main(args.source, args.options)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="econ",
+        description="Economic-impact notebooks: US–China tariffs and critical-mineral export controls.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the synthetic demo world to data/raw/demo/")
+    demo.add_argument("--seed", type=int, default=20250512, help="random seed (default: %(default)s)")
+    demo.add_argument("--scale", type=float, default=1.0, help="size multiplier (default: %(default)s)")
+    demo.add_argument(
+        "--set",
+        type=_parse_assignment,
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a true parameter, e.g. --set passthrough=0.8 (repeatable)",
+    )
+    demo.set_defaults(handler=_cmd_demo)
+
+    fetch = sub.add_parser("fetch", help="download an agency's files into data/raw/<source>/<vintage>/")
+    fetch.add_argument("source", help="census, hts, bls, bea, usgs or comtrade")
+    fetch.add_argument("options", nargs=argparse.REMAINDER, help="options of that source (see --help)")
+    fetch.set_defaults(handler=_cmd_fetch)
+
+    build = sub.add_parser("build", help="read raw files and write processed Parquet panels")
+    build.add_argument("--data", choices=["demo", "real"], default="demo", help="dataset to build")
+    build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.set_defaults(handler=_cmd_build)
+
+    report = sub.add_parser("report", help="run the notebooks of reports/runs.yaml and render HTML")
+    report.add_argument("runs", nargs="*", metavar="RUN", help="run names (default: all)")
+    report.add_argument("--jobs", "-j", type=int, default=1, help="local processes (default: %(default)s)")
+    report.add_argument("--force", action="store_true", help="run even when nothing changed")
+    report.add_argument("--dry-run", action="store_true", help="say what would run or be skipped, and why")
+    report.add_argument("--show-code", action="store_true", help="show code cells in the HTML")
+    report.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed scheduler")
+    report.add_argument("--dask-workers", type=int, metavar="N", help="start a local Dask cluster of N")
+    report.set_defaults(handler=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    handler: Any = args.handler
+    try:
+        return int(handler(args))
+    except EconError as error:
+        if args.debug:
+            raise
+        print(f"econ: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("econ: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
