@@ -1,0 +1,457 @@
+"""Partial equilibrium of a tariff scenario, by HS product × partner, aggregated to industries.
+
+Input: a base-year trade frame, one row per product × partner, with the import value (duty-exclusive,
+USD) and the old and new ad valorem tariff rates as fractions — e.g. the ``total`` column of
+``econ.tariffs.Schedule.rates(frame, scenario=...)`` for the baseline and for the scenario. The model does
+not look inside the tariff engine.
+
+Equations (row ``p`` = partner, ``k`` = product; hats are new/old ratios; ``τ̂ = (1+t₁)/(1+t₀)``):
+
+* duty-inclusive price          ``p̂_pk = τ̂_pk^ρ``   (``ρ`` pass-through, elasticity to 1 + tariff);
+  exporter's (duty-exclusive)   ``p̂*_pk = τ̂_pk^(ρ−1)``;
+* import price index of k       ``P̂_k = [Σ_p s_pk p̂_pk^(1−σ)]^(1/(1−σ))``, ``s`` duty-inclusive shares;
+* imports of k (upper nest), two forms:
+  - reduced (default)           ``Q̂_k = P̂_k^(−η)`` — ``η`` the elasticity of a product's total imports to its
+                                import price index, which folds in substitution towards domestic goods;
+  - explicit, with ``domestic_share`` d (buyers' spending on domestic varieties of k, domestic prices
+    fixed): the product's price ``P̂ᶜ_k = [(1−d) P̂_k^(1−η) + d]^(1/(1−η))``, imports
+    ``Q̂_k = (P̂_k / P̂ᶜ_k)^(−η) (P̂ᶜ_k)^(−ε)`` — ``η`` now the Armington elasticity between imports and
+    domestic goods, ``ε`` (``demand_elasticity``) that of total demand for the product;
+* quantity by partner           ``x̂_pk = (p̂_pk / P̂_k)^(−σ) Q̂_k`` — diversion between partners;
+* new value                     ``V₁ = V₀ x̂ p̂*``; tariff revenue ``R = t V`` (old and new);
+* cost to buyers (exact for the constant-elasticity demand)
+                                ``C_k = E_k [P̂_k^(1−η) − 1] / (1 − η)``  (``E_k log P̂_k`` when ``η = 1``),
+  ``E_k`` duty-inclusive spending on k's imports; in the explicit form ``E_k / (1−d)`` and ``P̂ᶜ_k``, ``ε``;
+* net loss to the US            cost to buyers − change in revenue;
+* terms-of-trade gain           ``−Σ V₀ x̂ (p̂* − 1)``: what exporters' price cuts save on the new quantities
+                                (zero at ρ = 1; exporters bear ``1 − ρ`` of the tariff);
+* deadweight loss               net loss + terms-of-trade gain — the efficiency cost of the tariff change
+                                (positive when a rise cuts imports, negative, a gain, when a cut lets them
+                                grow), so that ``net_loss = deadweight_loss − terms_of_trade_gain``.
+
+Presets of ρ: ``border`` 1.0 (2018–19 tariffs), ``border_2025`` 0.95, ``retail`` 0.2 (shelf prices; used as
+ρ it attributes the rest to exporters, which overstates their share: use it for price questions only).
+
+Uncertainty: with standard errors for ρ, σ and η, ``simulate`` draws the parameters (normal, truncated to
+their valid ranges) and reports the 5th and 95th percentiles of every headline total and industry total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from econ.errors import ParameterError
+
+PassthroughPreset = Literal["border", "border_2025", "retail"]
+PASSTHROUGH_PRESETS: dict[str, float] = {"border": 1.0, "border_2025": 0.95, "retail": 0.2}
+HEADLINES: tuple[str, ...] = (
+    "base_value",
+    "new_value",
+    "revenue_old",
+    "revenue_new",
+    "revenue_change",
+    "cost_to_buyers",
+    "terms_of_trade_gain",
+    "deadweight_loss",
+    "net_loss",
+)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    passthrough: float
+    sigma: float  # between partners' varieties of one product
+    eta: float  # a product's total imports against its import price index (Armington with domestic_share)
+    demand_elasticity: float = 1.0  # total demand for a product (used only with domestic_share)
+
+
+@dataclass(frozen=True)
+class Result:
+    rows: pd.DataFrame  # product × partner: prices, quantities, values, revenue
+    products: pd.DataFrame  # product: price index, imports, cost to buyers
+    totals: pd.DataFrame  # headline × (central, low, high)
+    industries: pd.DataFrame | None  # industry × headline (central, low, high) when `by` is given
+    parameters: Parameters
+
+
+def resolve_passthrough(passthrough: float | PassthroughPreset) -> float:
+    if isinstance(passthrough, str):
+        if passthrough not in get_args(PassthroughPreset):
+            raise ParameterError(
+                [
+                    (
+                        "passthrough",
+                        f"unknown preset {passthrough!r}; presets: {', '.join(PASSTHROUGH_PRESETS)}",
+                    )
+                ]
+            )
+        return PASSTHROUGH_PRESETS[passthrough]
+    return float(passthrough)
+
+
+def simulate(
+    trade: pd.DataFrame,
+    *,
+    old_rate: str = "old_rate",
+    new_rate: str = "new_rate",
+    value: str = "value",
+    product: str = "hs10",
+    partner: str = "partner",
+    passthrough: float | PassthroughPreset = "border_2025",
+    sigma: float = 2.5,
+    eta: float = 1.5,
+    domestic_share: float | str | None = None,
+    demand_elasticity: float = 1.0,
+    standard_errors: Mapping[str, float] | None = None,
+    draws: int = 200,
+    seed: int = 0,
+    by: str | None = None,
+) -> Result:
+    """Simulate a tariff change on a base year of trade (see the module docstring for the equations).
+
+    ``by`` names a column of ``trade`` (e.g. ``naics`` or ``bea``) to aggregate to; ``standard_errors``
+    (keys ``passthrough``, ``sigma``, ``eta``, ``demand_elasticity``) turns on the intervals, from
+    ``draws`` parameter draws. ``domestic_share`` (a number, or the name of a column of ``trade`` holding
+    each product's share) switches on the explicit imports-vs-domestic nest.
+    """
+    rho = resolve_passthrough(passthrough)
+    params = Parameters(rho, float(sigma), float(eta), float(demand_elasticity))
+    _validate(
+        trade,
+        params,
+        old_rate=old_rate,
+        new_rate=new_rate,
+        value=value,
+        product=product,
+        partner=partner,
+        by=by,
+        standard_errors=standard_errors,
+        draws=draws,
+    )
+    base = trade.reset_index(drop=True)
+    if isinstance(domestic_share, str):
+        base = base.assign(_domestic_share=pd.to_numeric(base[domestic_share], errors="coerce"))
+    elif domestic_share is not None:
+        base = base.assign(_domestic_share=float(domestic_share))
+    _check_domestic_share(base)
+    rows, products = _solve(base, params, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
+    central = _headlines(rows, products)
+    industry_central = _by_industry(rows, products, base, by) if by else None
+
+    if standard_errors:
+        rng = np.random.default_rng(seed)
+        draw_totals = []
+        draw_industries = []
+        for _ in range(draws):
+            drawn = _draw(params, standard_errors, rng)
+            r, p = _solve(base, drawn, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
+            draw_totals.append(_headlines(r, p))
+            if by:
+                draw_industries.append(_by_industry(r, p, base, by))
+        stacked = pd.DataFrame(draw_totals)
+        totals = pd.DataFrame(
+            {"central": central, "low": stacked.quantile(0.05), "high": stacked.quantile(0.95)}
+        )
+        industries = None
+        if by:
+            panel = pd.concat(draw_industries, keys=range(draws), names=["draw"])
+            low = panel.groupby(level=by).quantile(0.05)
+            high = panel.groupby(level=by).quantile(0.95)
+            industries = pd.concat({"central": industry_central, "low": low, "high": high}, axis=1)
+    else:
+        totals = pd.DataFrame({"central": central, "low": central, "high": central})
+        industries = (
+            pd.concat(
+                {"central": industry_central, "low": industry_central, "high": industry_central}, axis=1
+            )
+            if by
+            else None
+        )
+    totals.index.name = "headline"
+    return Result(rows=rows, products=products, totals=totals, industries=industries, parameters=params)
+
+
+def _solve(
+    trade: pd.DataFrame, params: Parameters, *, old_rate: str, new_rate: str, value: str, product: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rho, sigma, eta, epsilon = params.passthrough, params.sigma, params.eta, params.demand_elasticity
+    v0 = trade[value].to_numpy(dtype="float64")
+    t0 = trade[old_rate].to_numpy(dtype="float64")
+    t1 = trade[new_rate].to_numpy(dtype="float64")
+    log_tau = np.log1p(t1) - np.log1p(t0)
+    log_p = rho * log_tau  # duty-inclusive price
+    log_p_star = (rho - 1.0) * log_tau  # exporter's price
+    spend0 = v0 * (1.0 + t0)
+    codes, group = np.unique(trade[product].astype("str").to_numpy(), return_inverse=True)
+    spend_k = np.bincount(group, weights=spend0, minlength=len(codes))
+    share = np.divide(spend0, spend_k[group], out=np.zeros_like(spend0), where=spend_k[group] > 0)
+    if sigma == 1.0:
+        log_index = np.bincount(group, weights=share * log_p, minlength=len(codes))
+    else:
+        inner = np.bincount(group, weights=share * np.exp((1.0 - sigma) * log_p), minlength=len(codes))
+        log_index = np.log(np.where(inner > 0, inner, 1.0)) / (1.0 - sigma)
+    if "_domestic_share" in trade.columns:
+        # The first row's share stands for its product (one share per product).
+        first = np.unique(group, return_index=True)[1]
+        d = trade["_domestic_share"].to_numpy(dtype="float64")[first]
+        log_product_price = _ces_log_index(log_index, 1.0 - d, eta)
+        log_q_k = -eta * (log_index - log_product_price) - epsilon * log_product_price
+        cost_base, cost_index, cost_elasticity = spend_k / (1.0 - d), log_product_price, epsilon
+    else:
+        log_q_k = -eta * log_index
+        cost_base, cost_index, cost_elasticity = spend_k, log_index, eta
+    log_x = -sigma * (log_p - log_index[group]) + log_q_k[group]
+    x_hat = np.exp(log_x)
+    v1 = v0 * x_hat * np.exp(log_p_star)
+    rows = pd.DataFrame(
+        {
+            "price_change": np.expm1(log_p),
+            "exporter_price_change": np.expm1(log_p_star),
+            "quantity_change": np.expm1(log_x),
+            "base_value": v0,
+            "new_value": v1,
+            "revenue_old": t0 * v0,
+            "revenue_new": t1 * v1,
+            "terms_of_trade_gain": -v0 * x_hat * np.expm1(log_p_star),
+        }
+    )
+    rows.insert(0, "product", trade[product].astype("str").to_numpy())
+    if cost_elasticity == 1.0:
+        cost_k = cost_base * cost_index
+    else:
+        cost_k = cost_base * np.expm1((1.0 - cost_elasticity) * cost_index) / (1.0 - cost_elasticity)
+    products = pd.DataFrame(
+        {
+            "product": codes,
+            "import_price_index_change": np.expm1(log_index),
+            "imports_change": np.expm1(log_q_k),
+            "base_spending": spend_k,
+            "cost_to_buyers": cost_k,
+        }
+    )
+    return rows, products
+
+
+def _headlines(rows: pd.DataFrame, products: pd.DataFrame) -> pd.Series:
+    revenue_change = rows["revenue_new"].sum() - rows["revenue_old"].sum()
+    cost = products["cost_to_buyers"].sum()
+    tot = rows["terms_of_trade_gain"].sum()
+    return pd.Series(
+        {
+            "base_value": rows["base_value"].sum(),
+            "new_value": rows["new_value"].sum(),
+            "revenue_old": rows["revenue_old"].sum(),
+            "revenue_new": rows["revenue_new"].sum(),
+            "revenue_change": revenue_change,
+            "cost_to_buyers": cost,
+            "terms_of_trade_gain": tot,
+            "deadweight_loss": cost - revenue_change + tot,
+            "net_loss": cost - revenue_change,
+        }
+    )
+
+
+def _by_industry(rows: pd.DataFrame, products: pd.DataFrame, trade: pd.DataFrame, by: str) -> pd.DataFrame:
+    # A product's cost to buyers is shared among its rows by base spending, so products that straddle
+    # industries (rare at HS10) are split rather than counted twice.
+    key = trade[by].astype("str").to_numpy()
+    cost_by_product = products.set_index("product")["cost_to_buyers"]
+    spending = products.set_index("product")["base_spending"]
+    row_spend = rows["revenue_old"] + rows["base_value"]
+    weight = row_spend / rows["product"].map(spending).replace(0.0, np.nan)
+    row_cost = weight.fillna(0.0) * rows["product"].map(cost_by_product)
+    frame = pd.DataFrame(
+        {
+            by: key,
+            "base_value": rows["base_value"],
+            "new_value": rows["new_value"],
+            "revenue_old": rows["revenue_old"],
+            "revenue_new": rows["revenue_new"],
+            "cost_to_buyers": row_cost,
+            "terms_of_trade_gain": rows["terms_of_trade_gain"],
+        }
+    )
+    out = frame.groupby(by).sum()
+    out["revenue_change"] = out["revenue_new"] - out["revenue_old"]
+    out["net_loss"] = out["cost_to_buyers"] - out["revenue_change"]
+    out["deadweight_loss"] = out["net_loss"] + out["terms_of_trade_gain"]
+    return out[list(HEADLINES)]
+
+
+def _draw(params: Parameters, se: Mapping[str, float], rng: np.random.Generator) -> Parameters:
+    def one(name: str, centre: float, low: float) -> float:
+        s = float(se.get(name, 0.0))
+        if s == 0.0:
+            return centre
+        for _ in range(1000):
+            value = rng.normal(centre, s)
+            if value > low:
+                return value
+        return centre
+
+    return Parameters(
+        passthrough=one("passthrough", params.passthrough, -1e-12),
+        sigma=one("sigma", params.sigma, 0.0),
+        eta=one("eta", params.eta, 0.0),
+        demand_elasticity=one("demand_elasticity", params.demand_elasticity, 0.0),
+    )
+
+
+def _validate(
+    trade: pd.DataFrame,
+    params: Parameters,
+    *,
+    old_rate: str,
+    new_rate: str,
+    value: str,
+    product: str,
+    partner: str,
+    by: str | None,
+    standard_errors: Mapping[str, float] | None,
+    draws: int,
+) -> None:
+    problems: list[tuple[str, str]] = []
+    if not (0.0 <= params.passthrough <= 1.5 and math.isfinite(params.passthrough)):
+        problems.append(("passthrough", f"{params.passthrough} must lie in [0, 1.5]"))
+    for name, val in (
+        ("sigma", params.sigma),
+        ("eta", params.eta),
+        ("demand_elasticity", params.demand_elasticity),
+    ):
+        if not (val > 0 and math.isfinite(val)):
+            problems.append((name, f"{val} must be a positive elasticity"))
+    columns = [old_rate, new_rate, value, product, partner] + ([by] if by else [])
+    missing = [c for c in columns if c not in trade.columns]
+    if missing:
+        problems.append(("trade", f"missing column(s) {missing}"))
+    else:
+        for name in (old_rate, new_rate, value):
+            numbers = pd.to_numeric(trade[name], errors="coerce")
+            if numbers.isna().any():
+                first = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+                problems.append((name, f"row {first}: {trade[name].iloc[first]!r} is not a number"))
+            elif (numbers < 0).any():
+                first = int(np.flatnonzero((numbers < 0).to_numpy())[0])
+                problems.append((name, f"row {first}: negative ({numbers.iloc[first]})"))
+        if trade.duplicated([product, partner]).any():
+            first = int(np.flatnonzero(trade.duplicated([product, partner]).to_numpy())[0])
+            problems.append(("trade", f"row {first}: duplicated {product} × {partner}"))
+    if standard_errors:
+        for name, s in standard_errors.items():
+            if name not in {"passthrough", "sigma", "eta", "demand_elasticity"}:
+                problems.append(("standard_errors", f"unknown parameter {name!r}"))
+            elif not (s >= 0 and math.isfinite(s)):
+                problems.append(("standard_errors", f"{name}: {s} must be a non-negative number"))
+        if draws < 20:
+            problems.append(("draws", f"{draws} is too few for 5–95% intervals (at least 20)"))
+    if problems:
+        raise ParameterError(problems, context="trade.simulate")
+
+
+# --------------------------------------------------------------------------------------------------------
+# An approximate HS → BEA summary industry crosswalk, for when the Census and BEA concordance files that
+# `econ.concord` reads are absent (the demo world). Chapter level, with the headings of chapters 84 and 85
+# that belong to computers and electronics (334) rather than machinery (333) or electrical equipment (335).
+# Use `econ.concord.hs10_to_naics` and `naics_to_bea` for published concordances.
+
+_CHAPTER_RANGES: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "111CA"), (2, 2, "311FT"), (3, 3, "113FF"), (4, 4, "311FT"), (5, 8, "111CA"), (9, 9, "311FT"),
+    (10, 10, "111CA"), (11, 11, "311FT"), (12, 14, "111CA"), (15, 24, "311FT"), (25, 26, "212"),
+    (27, 27, "211"), (28, 38, "325"), (39, 40, "326"), (41, 43, "315AL"), (44, 46, "321"), (47, 48, "322"),
+    (49, 49, "323"), (50, 60, "313TT"), (61, 62, "315AL"), (63, 63, "313TT"), (64, 67, "315AL"),
+    (68, 70, "327"), (71, 71, "339"), (72, 72, "331"), (73, 73, "332"), (74, 81, "331"), (82, 83, "332"),
+    (84, 84, "333"), (85, 85, "335"), (86, 86, "3364OT"), (87, 87, "3361MV"), (88, 89, "3364OT"),
+    (90, 91, "334"), (92, 92, "339"), (93, 93, "332"), (94, 94, "337"), (95, 97, "339"),
+)  # fmt: skip
+_HEADINGS_334: frozenset[str] = frozenset(
+    {"8471", "8473", "8517", "8518", "8519", "8521", "8522", "8523", "8525", "8526", "8527", "8528", "8529"}
+    | {"8540", "8541", "8542", "8543"}
+)
+CHAPTER_TO_BEA: dict[str, str] = {
+    f"{chapter:02d}": code for low, high, code in _CHAPTER_RANGES for chapter in range(low, high + 1)
+}
+
+
+def bea_industry(hs: pd.Series) -> pd.Series:
+    """Approximate BEA summary industry of HS codes (any length ≥ 4, str): see `CHAPTER_TO_BEA`."""
+    codes = hs.astype("str")
+    heading = codes.str[:4]
+    by_chapter = codes.str[:2].map(CHAPTER_TO_BEA)
+    out = by_chapter.where(~heading.isin(_HEADINGS_334), "334")
+    return out.fillna("unmatched").rename("bea")
+
+
+def base_year_frame(imports: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """One row per hs10 × partner with its imports for consumption in ``year`` (``value``, USD) from the
+    `imports` panel, the HS levels, and the approximate BEA industry (``bea``); rows with no imports dropped.
+    Add ``old_rate`` and ``new_rate`` (e.g. from ``Schedule.rates``) before `simulate`."""
+    missing = [c for c in ("hs10", "partner", "month", "value") if c not in imports.columns]
+    if missing:
+        raise ParameterError([("imports", f"missing columns {missing}")], context="base_year_frame")
+    months = pd.to_datetime(imports["month"])
+    selected = imports.loc[months.dt.year == year, ["hs10", "partner", "value"]]
+    if selected.empty:
+        raise ParameterError([("year", f"no imports in {year}")], context="base_year_frame")
+    frame = selected.groupby(["hs10", "partner"], as_index=False, observed=True)["value"].sum()
+    frame = frame[frame["value"] > 0].reset_index(drop=True)
+    frame["hs8"] = frame["hs10"].str[:8]
+    frame["hs6"] = frame["hs10"].str[:6]
+    frame["chapter"] = frame["hs10"].str[:2]
+    frame["bea"] = bea_industry(frame["hs10"]).to_numpy()
+    return frame
+
+
+def import_price_changes(
+    result: Result,
+    trade: pd.DataFrame,
+    *,
+    by: str = "bea",
+    commodities: Sequence[str] | None = None,
+    other: str = "OTHER",
+) -> pd.Series:
+    """Duty-inclusive import price change by industry code (``by``), weighted by base-year duty-inclusive
+    spending — the input `econ.models.io.cost_push` takes. With ``commodities`` (the codes of an
+    input-output table), codes outside them are pooled into ``other``."""
+    if by not in trade.columns:
+        raise ParameterError(
+            [("by", f"the trade frame has no column {by!r}")], context="import_price_changes"
+        )
+    codes = trade[by].astype("str").reset_index(drop=True)
+    if commodities is not None:
+        known = set(commodities)
+        codes = codes.where(codes.isin(known), other)
+    spend = result.rows["base_value"] + result.rows["revenue_old"]
+    weighted = (result.rows["price_change"] * spend).groupby(codes).sum()
+    return (weighted / spend.groupby(codes).sum()).rename("import_price_change")
+
+
+def _ces_log_index(log_import_index: np.ndarray, import_share: np.ndarray, elasticity: float) -> np.ndarray:
+    """log of ``[m P̂^(1−κ) + (1−m)]^(1/(1−κ))``, the product's price with domestic prices unchanged."""
+    if elasticity == 1.0:
+        return import_share * log_import_index
+    inner = import_share * np.exp((1.0 - elasticity) * log_import_index) + (1.0 - import_share)
+    return np.log(inner) / (1.0 - elasticity)
+
+
+def _check_domestic_share(trade: pd.DataFrame) -> None:
+    if "_domestic_share" not in trade.columns:
+        return
+    share = trade["_domestic_share"]
+    bad = share.isna() | (share < 0) | (share >= 1)
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ParameterError(
+            [
+                (
+                    "domestic_share",
+                    f"row {first}: {share.iloc[first]!r} must lie in [0, 1) (imports are bought)",
+                )
+            ],
+            context="trade.simulate",
+        )

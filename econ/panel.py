@@ -1,0 +1,408 @@
+"""Processed panels: raw agency files → typed Parquet with a manifest.
+
+`build(dataset=...)` reads the raw files of one dataset (the synthetic ``demo`` world or the ``real`` files
+fetched or dropped into data/raw/), evaluates the tariff schedule on them, and writes Parquet panels to
+data/processed/<dataset>/ together with ``manifest.json`` (each output's sha256 and row count, each input's
+sha256, the dataset, the econ version). `load(name, dataset=...)` reads a panel back, checking the
+manifest's hash (a corrupted or truncated file is named, never silently used) and the schema.
+
+Panels never fetch and never parse agency formats themselves: that is `econ.sources`.
+
+The ``imports`` panel — one row per HS10 × partner × month as the Census API reports it:
+
+====================== ========== ===========================================================
+column                 type       meaning
+====================== ========== ===========================================================
+hs10, hs8, hs6         str        HS codes with leading zeros, no dots
+chapter                str        HS chapter ("85")
+partner                str        Census country code ("5700" China)
+partner_name           str        Census country name
+month                  datetime   first day of the month
+value                  float64    imports for consumption, USD (CON_VAL_MO)
+general_value          float64    general imports, USD (GEN_VAL_MO)
+duty                   float64    calculated duty, USD (CAL_DUT_MO)
+quantity               float64    first quantity (CON_QY1_MO), 0 where none is collected
+quantity_unit          str        its unit (UNIT_QY1)
+unit_value             float64    value / quantity (NaN where quantity is 0)
+unit_value_incl_duty   float64    (value + duty) / quantity
+collected_rate         float64    duty / value (NaN where value is 0)
+mfn … ieepa_reciprocal float64    statutory layers from econ.tariffs, month averages by days in force
+statutory_rate         float64    their stacked total
+product_id             int32      integer id of hs10, for absorbed fixed effects
+partner_id             int16      integer id of partner
+month_id               int32      year·12 + month − 1
+====================== ========== ===========================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+import econ
+from econ import atomic, paths
+from econ.errors import EconError, InputFormatError, IntegrityError, SchemaError
+from econ.lock import home_lock
+
+log = logging.getLogger(__name__)
+
+Dataset = Literal["demo", "real"]
+DATASETS: tuple[str, ...] = ("demo", "real")
+
+TARIFF_LAYERS: tuple[str, ...] = ("mfn", "section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal")
+
+# name → pandas dtype kind: "O"/"U" strings accepted as str; "f" float; "i" integer; "M" datetime.
+IMPORTS_SCHEMA: dict[str, str] = {
+    "hs10": "str",
+    "hs8": "str",
+    "hs6": "str",
+    "chapter": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "month": "datetime",
+    "value": "float64",
+    "general_value": "float64",
+    "duty": "float64",
+    "quantity": "float64",
+    "quantity_unit": "str",
+    "unit_value": "float64",
+    "unit_value_incl_duty": "float64",
+    "collected_rate": "float64",
+    **{layer: "float64" for layer in TARIFF_LAYERS},
+    "statutory_rate": "float64",
+    "product_id": "int32",
+    "partner_id": "int16",
+    "month_id": "int32",
+}
+SCHEMAS: dict[str, dict[str, str]] = {"imports": IMPORTS_SCHEMA}
+
+
+# -------------------------------------------------------------------------------------------- manifest
+
+
+@dataclass
+class Manifest:
+    """The record of one dataset's processed outputs and the raw inputs they came from."""
+
+    dataset: str
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    code: str = ""
+    created: str = ""
+    econ_version: str = econ.__version__
+    skipped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        path = folder / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                dataset=raw["dataset"],
+                outputs=raw["outputs"],
+                inputs=raw["inputs"],
+                code=raw.get("code", ""),
+                created=raw.get("created", ""),
+                econ_version=raw.get("econ_version", ""),
+                notes=raw.get("notes", []),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise IntegrityError(f"{path}: unreadable manifest ({error}); run `econ build --force`") from None
+
+    def write(self, folder: Path) -> None:
+        record = {
+            "dataset": self.dataset,
+            "synthetic": self.dataset == "demo",
+            "created": self.created,
+            "econ_version": self.econ_version,
+            "code": self.code,
+            "outputs": self.outputs,
+            "inputs": self.inputs,
+            "notes": self.notes,
+        }
+        atomic.write_json(folder / "manifest.json", record)
+
+    def summary_lines(self) -> list[str]:
+        verb = "up to date" if self.skipped else "built"
+        lines = [f"{self.dataset}: {verb} ({len(self.inputs)} raw files)"]
+        for name, out in self.outputs.items():
+            lines.append(f"  {name}: {out['rows']:,} rows → {out['path']}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return lines
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def code_hash() -> str:
+    """A hash of the econ package's source: panels are rebuilt when the code that makes them changes."""
+    digest = hashlib.sha256()
+    package = Path(econ.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".csv", ".json"}:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class RawInputs:
+    """The raw files one dataset's panels are built from."""
+
+    census_imports: tuple[Path, ...]
+    hts: tuple[Path, ...]
+
+    def all(self) -> tuple[Path, ...]:
+        return self.census_imports + self.hts
+
+
+def find_inputs(dataset: Dataset) -> RawInputs:
+    """Locate the raw files of a dataset; say plainly which sources are missing.
+
+    Real data sit in data/raw/<source>/<vintage>/. Census files are taken from every vintage, a file name
+    (one month or year of one query) from its newest vintage only, so a month fetched again is not counted
+    twice. The HTS is one revision: the newest vintage's JSON export (its CSV when no JSON is there).
+    """
+    if dataset == "demo":
+        root = paths.demo_dir()
+        census = tuple(sorted((root / "census").glob("imports_hs10_*.json")))
+        hts = tuple(sorted((root / "hts").glob("*.json")))
+        hint = "run `econ demo` first"
+    else:
+        root = paths.raw_dir()
+        newest: dict[str, Path] = {}
+        for path in sorted((root / "census").glob("*/imports_hs*.json")):  # vintages sort by name
+            newest[path.name] = path
+        census = tuple(sorted(newest.values()))
+        hts = ()
+        for vintage in sorted((root / "hts").glob("*/"), reverse=True):
+            found = sorted(vintage.glob("*.json")) or sorted(vintage.glob("*.csv"))
+            if found:
+                hts = (found[-1],)
+                break
+        hint = "run `econ fetch census` and `econ fetch hts`, or drop the agencies' files there (see README)"
+    missing = [name for name, files in (("census imports", census), ("hts", hts)) if not files]
+    if missing:
+        raise EconError(f"{dataset} data: no {' and no '.join(missing)} files under {root}; {hint}")
+    return RawInputs(census_imports=census, hts=hts)
+
+
+# ----------------------------------------------------------------------------------------------- build
+
+
+def _read_census_imports(files: Sequence[Path]) -> pd.DataFrame:
+    from econ.sources import census
+
+    frames = []
+    for path in files:
+        frame = census.read(path)
+        needed = {"commodity", "partner", "period", "con_val_mo", "cal_dut_mo"}
+        absent = needed - set(frame.columns)
+        if absent:
+            raise InputFormatError(
+                path,
+                f"missing variables {sorted(absent)}",
+                expected="an imports/hs response with CON_VAL_MO, CAL_DUT_MO, CTY_CODE and time",
+            )
+        frame["source_file"] = path.name
+        frames.append(frame)
+    data = pd.concat(frames, ignore_index=True)
+    duplicated = data.duplicated(["commodity", "partner", "period"], keep=False)
+    if duplicated.any():
+        first = data[duplicated].iloc[0]
+        raise InputFormatError(
+            first["source_file"],
+            f"duplicate row for HS10 {first['commodity']}, partner {first['partner']}, {first['period']}",
+            expected="one row per commodity × country × month across the census files",
+        )
+    return data
+
+
+def imports_panel(inputs: RawInputs) -> pd.DataFrame:
+    """The imports panel from Census imports/hs files and the HTS schedule (see the module docstring)."""
+    from econ.tariffs import Schedule
+
+    raw = _read_census_imports(inputs.census_imports)
+    bad = raw["commodity"].str.len() != 10
+    if bad.any():
+        row = raw[bad].iloc[0]
+        raise InputFormatError(
+            row["source_file"], f"commodity {row['commodity']!r} is not an HS10 code", expected="10 digits"
+        )
+    panel = pd.DataFrame(
+        {
+            "hs10": raw["commodity"].astype(str),
+            "partner": raw["partner"].astype(str),
+            "partner_name": raw["partner_name"].astype(str) if "partner_name" in raw else raw["partner"],
+            "month": raw["period"].dt.to_timestamp(),
+            "value": raw["con_val_mo"].astype("float64"),
+            "general_value": (raw["gen_val_mo"] if "gen_val_mo" in raw else raw["con_val_mo"]).astype("float64"),
+            "duty": raw["cal_dut_mo"].astype("float64"),
+            "quantity": (raw["con_qy1_mo"] if "con_qy1_mo" in raw else np.nan).astype("float64"),
+            "quantity_unit": raw["unit_qy1"].astype(str) if "unit_qy1" in raw else "",
+        }
+    )
+    panel["hs8"] = panel["hs10"].str[:8]
+    panel["hs6"] = panel["hs10"].str[:6]
+    panel["chapter"] = panel["hs10"].str[:2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quantity = panel["quantity"].where(panel["quantity"] > 0)
+        panel["unit_value"] = panel["value"] / quantity
+        panel["unit_value_incl_duty"] = (panel["value"] + panel["duty"]) / quantity
+        panel["collected_rate"] = panel["duty"] / panel["value"].where(panel["value"] > 0)
+
+    schedule = Schedule.from_hts(list(inputs.hts))
+    rates = schedule.monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
+    for layer in TARIFF_LAYERS:
+        panel[layer] = rates[layer].to_numpy(dtype="float64")
+    panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
+
+    panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
+    panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
+    panel["month_id"] = (panel["month"].dt.year * 12 + panel["month"].dt.month - 1).astype("int32")
+    panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
+    return panel[list(IMPORTS_SCHEMA)]
+
+
+def check_schema(frame: pd.DataFrame, name: str, *, where: str) -> None:
+    """Raise SchemaError unless `frame` has exactly the columns and types of panel `name`."""
+    schema = SCHEMAS[name]
+    problems = []
+    missing = [col for col in schema if col not in frame.columns]
+    if missing:
+        problems.append(f"missing columns {missing}")
+    extra = [col for col in frame.columns if col not in schema]
+    if extra:
+        problems.append(f"unexpected columns {extra}")
+    for col, kind in schema.items():
+        if col not in frame.columns:
+            continue
+        dtype = frame[col].dtype
+        ok = {
+            "str": pd.api.types.is_string_dtype(dtype) or dtype == object,
+            "datetime": pd.api.types.is_datetime64_any_dtype(dtype),
+            "float64": dtype == np.float64,
+        }.get(kind, str(dtype) == kind)
+        if not ok:
+            problems.append(f"column {col!r} is {dtype}, expected {kind}")
+    if problems:
+        raise SchemaError(f"{where}: panel {name!r} does not match its schema: " + "; ".join(problems))
+
+
+def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
+    """Build the processed panels of `dataset`; skip when inputs and code are unchanged (unless `force`)."""
+    if dataset not in DATASETS:
+        raise EconError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
+    with home_lock("build"):
+        inputs = find_inputs(dataset)
+        folder = paths.processed_dir() / dataset
+        input_hashes = {str(_relative(p)): sha256_file(p) for p in inputs.all()}
+        code = code_hash()
+        previous = Manifest.read(folder)
+        if not force and previous is not None and previous.inputs == input_hashes and previous.code == code:
+            try:
+                verify(previous, folder)
+            except IntegrityError as error:
+                log.warning("%s; rebuilding", error)
+            else:
+                previous.skipped = True
+                return previous
+
+        panel = imports_panel(inputs)
+        check_schema(panel, "imports", where="econ build")
+        out = folder / "imports.parquet"
+        atomic.write_parquet(panel, out)
+        manifest = Manifest(
+            dataset=dataset,
+            outputs={
+                "imports": {
+                    "path": out.name,
+                    "sha256": sha256_file(out),
+                    "rows": len(panel),
+                    "columns": list(panel.columns),
+                    "months": [panel["month"].min().strftime("%Y-%m"), panel["month"].max().strftime("%Y-%m")],
+                }
+            },
+            inputs=input_hashes,
+            code=code,
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        manifest.write(folder)
+        return manifest
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(paths.raw_dir().resolve())
+    except ValueError:
+        return path
+
+
+# ------------------------------------------------------------------------------------------------ load
+
+
+def verify(manifest: Manifest, folder: Path, names: Iterable[str] | None = None) -> None:
+    """Check each output's sha256 against the manifest; raise IntegrityError naming the first bad file."""
+    for name in names or manifest.outputs:
+        record = manifest.outputs[name]
+        path = folder / record["path"]
+        if not path.exists():
+            raise IntegrityError(f"{path}: missing (the manifest lists it); run `econ build`")
+        if sha256_file(path) != record["sha256"]:
+            raise IntegrityError(
+                f"{path}: contents do not match the manifest's hash (corrupted, truncated or edited); "
+                "run `econ build --force`"
+            )
+
+
+def manifest(dataset: Dataset = "demo") -> Manifest:
+    """The manifest of a built dataset (raises if the dataset has not been built)."""
+    folder = paths.processed_dir() / dataset
+    found = Manifest.read(folder)
+    if found is None:
+        hint = "econ demo && econ build" if dataset == "demo" else "econ build --data real"
+        raise EconError(f"no processed {dataset} data under {folder}; run `{hint}`")
+    return found
+
+
+def load(name: str, dataset: Dataset = "demo", *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read processed panel `name` of `dataset`, after checking its hash against the manifest."""
+    if name not in SCHEMAS:
+        raise EconError(f"unknown panel {name!r}; expected one of {', '.join(SCHEMAS)}")
+    folder = paths.processed_dir() / dataset
+    found = manifest(dataset)
+    if name not in found.outputs:
+        raise EconError(f"{folder / 'manifest.json'}: no panel {name!r}; run `econ build --data {dataset}`")
+    verify(found, folder, [name])
+    path = folder / found.outputs[name]["path"]
+    unknown = [c for c in columns or () if c not in SCHEMAS[name]]
+    if unknown:
+        raise EconError(f"panel {name!r} has no columns {unknown}; it has {list(SCHEMAS[name])}")
+    try:
+        frame = pq.read_table(path, columns=list(columns) if columns else None).to_pandas()
+    except (OSError, ValueError) as error:
+        raise IntegrityError(f"{path}: unreadable Parquet ({error}); run `econ build --force`") from None
+    if columns is None:
+        check_schema(frame, name, where=str(path))
+    return frame

@@ -1,0 +1,274 @@
+"""Each notebook's parameters, declared once and typed.
+
+One pydantic model per notebook, named after it. A model says which parameters the notebook's cell tagged
+``parameters`` takes (names, types, defaults) and, in ``reads``, which processed panels the notebook reads,
+so that the cache key covers exactly the data it depends on. Adding a notebook is a few lines::
+
+    class Passthrough(NotebookParameters):
+        notebook: ClassVar[str] = "passthrough"
+        reads: ClassVar[tuple[str, ...]] = ("imports",)
+        partner: CensusCode = "5700"
+        elasticity: float = 0.9
+
+Every model inherits ``dataset`` (demo or real), which picks the processed data the run reads. Validation is
+strict: YAML ``5700`` (an int) is refused for a Census code, because ``"0003"`` would lose its zeros. A test
+keeps each model in agreement with its notebook's ``parameters`` cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+import nbformat
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from econ.errors import ParameterError
+
+Dataset = Literal["demo", "real"]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+"""A month as "YYYY-MM"."""
+CensusCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4}$")]
+"""A Census country code, four characters with leading zeros ("5700" China, "2010" Mexico)."""
+
+_MODELS: dict[str, type[NotebookParameters]] = {}
+
+
+class NotebookParameters(BaseModel):
+    """Base of every notebook's parameter model: strict types, unknown names refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    notebook: ClassVar[str] = ""
+    """The notebook's file name without .ipynb; the model is registered under it."""
+    reads: ClassVar[tuple[str, ...]] = ()
+    """Processed panels the notebook reads from data/processed/<dataset>/ (their hashes enter the key)."""
+    reads_raw: ClassVar[tuple[str, ...]] = ()
+    """Glob patterns under data/raw/ of raw files the notebook also opens, formatted with its parameters
+    (e.g. "{dataset}/truth.json", "bea/**/*"); their hashes enter the key too. No match is not an error."""
+
+    dataset: Dataset = "demo"
+
+    # Any model with `start` and `end` (months or days as ISO text, which sort as dates do) gets this check.
+    @field_validator("end", check_fields=False)
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"must not be before start ({start})")
+        return end
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.notebook:
+            _MODELS[cls.notebook] = cls
+
+
+# --------------------------------------------------------------------------- the suite's notebooks
+
+
+class TariffTimeline(NotebookParameters):
+    """notebooks/tariff_timeline.ipynb: statutory and collected tariff rates, one partner against the rest."""
+
+    notebook: ClassVar[str] = "tariff_timeline"
+    reads: ClassVar[tuple[str, ...]] = ("imports",)
+
+    partner: CensusCode = "5700"
+    start: Month = "2017-01"
+    end: Month = "2025-12"
+
+
+PassthroughPreset = Literal["border", "border_2025", "retail"]
+"""The pass-through presets of econ.models.trade (border 1.0, border_2025 0.95, retail 0.2)."""
+Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+"""A date as "YYYY-MM-DD"."""
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A fraction between 0 and 1."""
+StandardError = Annotated[float, Field(ge=0.0)]
+
+
+class GenevaReduction(NotebookParameters):
+    """notebooks/geneva_reduction.ipynb: the partial-equilibrium effect of a tariff scenario on a date."""
+
+    notebook: ClassVar[str] = "geneva_reduction"
+    reads: ClassVar[tuple[str, ...]] = ("imports",)
+    reads_raw: ClassVar[tuple[str, ...]] = ("{dataset}/hts/**/*",)  # the tariff schedule it evaluates
+
+    scenario: str = "no_geneva"
+    date: Day = "2025-06-15"
+    base_year: int = 2024
+    passthrough: PassthroughPreset = "border_2025"
+    passthrough_se: StandardError = 0.02
+    sigma: Annotated[float, Field(gt=0.0)] = 2.5
+    sigma_se: StandardError = 0.4
+    eta: Annotated[float, Field(gt=0.0)] = 1.5
+    eta_se: StandardError = 0.4
+    draws: Annotated[int, Field(ge=1)] = 200
+
+
+class Passthrough(NotebookParameters):
+    """notebooks/passthrough.ipynb: pass-through, import demand, event study, the Geneva cut, diversion."""
+
+    notebook: ClassVar[str] = "passthrough"
+    reads: ClassVar[tuple[str, ...]] = ("imports",)
+    reads_raw: ClassVar[tuple[str, ...]] = ("{dataset}/truth.json",)  # the demo world's true parameters
+
+    horizon: Annotated[int, Field(ge=1)] = 12
+    cluster: str = "product_id"
+    """The column standard errors are clustered by (product_id, partner_id, hs6, ...)."""
+    event_pre: Annotated[int, Field(le=-1)] = -6
+    event_post: Annotated[int, Field(ge=0)] = 12
+    threshold: Annotated[float, Field(ge=0.0)] = 0.05
+
+
+class RareEarthRestrictions(NotebookParameters):
+    """notebooks/rare_earth_restrictions.ipynb: losses from China's rare-earth export controls."""
+
+    notebook: ClassVar[str] = "rare_earth_restrictions"
+    reads: ClassVar[tuple[str, ...]] = ("imports",)
+    reads_raw: ClassVar[tuple[str, ...]] = ("bea/**/*",)  # input-output tables (else the embedded ones)
+
+    base_year: int = 2024
+    restriction: Share = 0.9
+    rerouting: Share = 0.1
+    inventory_weeks: Annotated[float, Field(ge=0.0)] = 8.0
+    agreed_share: Share = 1.0
+    start: Month = "2024-11"
+    end: Month = "2025-12"
+
+
+# --------------------------------------------------------------------------- lookup and validation
+
+
+def models() -> dict[str, type[NotebookParameters]]:
+    """Every registered model, by notebook name."""
+    return dict(_MODELS)
+
+
+def model_for(notebook: str) -> type[NotebookParameters]:
+    """The parameter model of `notebook` (its file name without .ipynb)."""
+    try:
+        return _MODELS[notebook]
+    except KeyError:
+        known = ", ".join(sorted(_MODELS)) or "none"
+        raise ParameterError(
+            [("notebook", f"no parameter model declared for {notebook!r} (known: {known})")],
+            context=f"notebook {notebook!r}",
+        ) from None
+
+
+def problems(notebook: str, parameters: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every problem with `parameters` for `notebook`, as (parameter name, message); empty when valid."""
+    model = model_for(notebook)
+    try:
+        model.model_validate(dict(parameters))
+    except ValidationError as error:
+        return [_describe(model, item) for item in error.errors()]
+    return []
+
+
+def validate(
+    notebook: str, parameters: Mapping[str, Any], *, context: str | None = None
+) -> NotebookParameters:
+    """The validated parameters of one run, defaults filled in; ParameterError lists every problem."""
+    found = problems(notebook, parameters)
+    if found:
+        raise ParameterError(found, context=context or f"notebook {notebook!r}")
+    return model_for(notebook).model_validate(dict(parameters))
+
+
+def _describe(model: type[NotebookParameters], item: Any) -> tuple[str, str]:
+    name = ".".join(str(part) for part in item["loc"]) or "(parameters)"
+    if item["type"] == "extra_forbidden":
+        declared = ", ".join(model.model_fields)
+        return name, f"unknown parameter (the notebook {model.notebook!r} declares: {declared})"
+    message = item["msg"].removeprefix("Value error, ")
+    return name, f"{message} (got {item['input']!r})"
+
+
+# --------------------------------------------------------------------------- the notebook's own cell
+
+
+def parameters_cell(path: str | Path) -> dict[str, tuple[str | None, Any]]:
+    """The assignments of the notebook cell tagged ``parameters``: name -> (annotation text, default).
+
+    The cell must be plain assignments of literals (``partner: str = "5700"`` or ``partner = "5700"``);
+    anything else is reported, because papermill injects parameters by overriding exactly those names.
+    """
+    notebook = nbformat.read(str(path), as_version=4)
+    cells = [cell for cell in notebook.cells if "parameters" in cell.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(
+            [("parameters", f"{path}: expected one cell tagged 'parameters', found {len(cells)}")]
+        )
+    declared: dict[str, tuple[str | None, Any]] = {}
+    for statement in ast.parse(cells[0].source).body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            name, annotation, value = statement.target.id, ast.unparse(statement.annotation), statement.value
+        elif (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            name, annotation, value = statement.targets[0].id, None, statement.value
+        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # a docstring-like comment string
+        else:
+            raise ParameterError(
+                [("parameters", f"{path}: line {statement.lineno} is not a plain assignment")]
+            )
+        if value is None:
+            raise ParameterError([(name, f"{path}: the parameters cell gives no default")])
+        declared[name] = (annotation, ast.literal_eval(value))
+    return declared
+
+
+def disagreements(
+    model: type[NotebookParameters], declared: Mapping[str, tuple[str | None, Any]]
+) -> list[str]:
+    """Where `model` and a notebook's parameters cell differ (names, defaults, types); empty if none."""
+    found: list[str] = []
+    fields = model.model_fields
+    for name in sorted(set(fields) - set(declared)):
+        found.append(f"{name}: in the model but not in the notebook's parameters cell")
+    for name in sorted(set(declared) - set(fields)):
+        found.append(f"{name}: in the notebook's parameters cell but not in the model")
+    for name in sorted(set(fields) & set(declared)):
+        annotation, default = declared[name]
+        field = fields[name]
+        if field.default != default or type(field.default) is not type(default):
+            found.append(f"{name}: default {default!r} in the notebook, {field.default!r} in the model")
+        base = _base_type(field.annotation)
+        if annotation is not None and annotation != base.__name__:
+            found.append(f"{name}: annotated {annotation} in the notebook, {base.__name__} in the model")
+        if not isinstance(default, base):
+            found.append(f"{name}: notebook default {default!r} is not a {base.__name__}")
+    return found
+
+
+def _base_type(annotation: Any) -> type:
+    """The plain type a field holds: Literal["a"] -> str, Annotated[str, ...] -> str, list[str] -> list."""
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        kinds = {type(value) for value in typing.get_args(annotation)}
+        return kinds.pop() if len(kinds) == 1 else object
+    if origin is Annotated:
+        return _base_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return object
+    if origin is not None:
+        return origin
+    return annotation if isinstance(annotation, type) else object

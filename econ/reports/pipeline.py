@@ -1,0 +1,305 @@
+"""`econ report`: load the runs, decide what to rebuild and why, execute, write every output.
+
+runs.yaml ──load_runs──▶ validated runs ──plan──▶ run / skip (with the reason)
+    ──execute_tasks──▶ results ──▶ reports/<run>.html, <run>.json, _failed/<run>.ipynb,
+                                   manifest.json, index.html
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from tqdm import tqdm
+
+from econ import atomic, paths
+from econ.lock import home_lock
+from econ.reports import cache, index
+from econ.reports.provenance import build_provenance
+from econ.reports.render import notebook_title
+from econ.reports.runner import RunResult, RunTask, check_engine, execute_tasks
+from econ.reports.runs import Run, load_runs
+
+Action = Literal["run", "skip", "blocked"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a build will do with one run, and why."""
+
+    run: Run
+    action: Action
+    reason: str
+    key: cache.RunKey
+
+
+@dataclass
+class ReportOutcome:
+    """The result of `run_reports`: `ok` is False when any run failed or could not start."""
+
+    decisions: list[Decision]
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Run name -> error message."""
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        if self.dry_run:
+            return not any(decision.action == "blocked" for decision in self.decisions)
+        return not self.failed
+
+
+def plan(runs: Sequence[Run], *, force: bool, show_code: bool, previous: dict[str, Any]) -> list[Decision]:
+    """Decide for each run whether to execute it, comparing its key with the previous build's record."""
+    code = cache.code_hash()
+    folder = paths.reports_dir()
+    decisions = []
+    for run in runs:
+        key = cache.run_key(run, code=code, show_code=show_code)
+        record = previous.get(run.name) or {}
+        if key.missing_inputs:
+            where = paths.processed_dir() / run.dataset
+            action, reason = (
+                "blocked",
+                (
+                    f"processed {', '.join(key.missing_inputs)} not found in {where} "
+                    f"(run `econ build --data {run.dataset}` first)"
+                ),
+            )
+        elif force:
+            action, reason = "run", "forced (--force)"
+        elif not record or record.get("status") == "not built":
+            action, reason = "run", "never built"
+        elif record.get("status") != "ok" or not record.get("key"):
+            action, reason = "run", "failed last time"
+        elif not (folder / record.get("html", f"{run.name}.html")).is_file():
+            action, reason = "run", "report file missing"
+        elif record["key"] != key.key:
+            action, reason = "run", "; ".join(cache.why_changed(record.get("key_parts") or {}, key.parts))
+        else:
+            action, reason = "skip", f"unchanged since {record.get('started', 'the last build')}"
+        decisions.append(Decision(run, action, reason or "key changed", key))
+    return decisions
+
+
+def run_reports(
+    runs: list[str] | None = None,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    dry_run: bool = False,
+    show_code: bool = False,
+    scheduler: str | None = None,
+    dask_workers: int | None = None,
+    runs_file: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+    echo: Callable[[str], None] = print,
+    progress: bool = True,
+) -> ReportOutcome:
+    """Build the reports of runs.yaml (all, or the named `runs`); see the module docstring.
+
+    Parameters are validated and the engine options checked before anything executes; a bad parameter
+    raises econ.errors.ParameterError listing every problem. `runs_file` and `notebooks_dir` default to
+    the checkout's reports/runs.yaml and notebooks/.
+    """
+    check_engine(jobs=jobs, scheduler=scheduler, dask_workers=dask_workers)
+    every_run = load_runs(runs_file, notebooks_dir=notebooks_dir)
+    selected = load_runs(runs_file, notebooks_dir=notebooks_dir, select=runs) if runs else every_run
+    folder = paths.reports_dir()
+
+    def decide() -> tuple[dict[str, Any], ReportOutcome]:
+        manifest = index.read_manifest(folder)
+        decisions = plan(selected, force=force, show_code=show_code, previous=manifest["runs"])
+        for decision in decisions:
+            verb = {"run": "would run" if dry_run else "run", "skip": "skip", "blocked": "cannot run"}
+            echo(f"{verb[decision.action]:>10}  {decision.run.name}: {decision.reason}")
+        return manifest, ReportOutcome(decisions, dry_run=dry_run)
+
+    if dry_run:
+        return decide()[1]
+
+    # Decide under the lock: another `econ report` may have just rebuilt what this one would.
+    with home_lock("report"):
+        manifest, outcome = decide()
+        decisions = outcome.decisions
+        shared = build_provenance()
+        to_run = [decision for decision in decisions if decision.action == "run"]
+        records: dict[str, Any] = dict(manifest["runs"])
+        for decision in decisions:
+            if decision.action == "skip":
+                outcome.skipped.append(decision.run.name)
+                records[decision.run.name] = {
+                    **records[decision.run.name],
+                    "last_action": "skipped",
+                    "reason": decision.reason,
+                }
+            elif decision.action == "blocked":
+                outcome.failed[decision.run.name] = decision.reason
+                records[decision.run.name] = _record(
+                    decision, status="failed", last_action="blocked", error=decision.reason
+                )
+        blocked = len(outcome.failed)
+        tasks = [_task(decision, shared=shared, show_code=show_code) for decision in to_run]
+        by_name = {decision.run.name: decision for decision in to_run}
+        bar = tqdm(
+            total=len(tasks), desc="reports", unit="run", file=sys.stderr, disable=not progress or None
+        )
+        # How many run at once, for the progress bar: a remote cluster's size is not known here.
+        width = dask_workers or (len(tasks) if scheduler else jobs)
+        try:
+            for result in execute_tasks(tasks, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers):
+                records[result.name] = _write_result(folder, by_name[result.name], result, shared)
+                if result.ok:
+                    outcome.built.append(result.name)
+                else:
+                    outcome.failed[result.name] = result.error or "failed"
+                bar.update(1)
+                remaining = len(tasks) - len(outcome.built) - (len(outcome.failed) - blocked)
+                running = min(width, remaining)
+                bar.set_postfix_str(
+                    f"done {len(outcome.built)}, running {running}, failed {len(outcome.failed)}"
+                )
+                _write_record(folder, records, every_run, shared)
+        finally:
+            bar.close()
+            _write_record(folder, records, every_run, shared)
+
+    _summarise(outcome, folder, echo)
+    return outcome
+
+
+def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> RunTask:
+    run = decision.run
+    source = run.notebook_path.read_text(encoding="utf-8")
+    recorded = (cache.processed_manifest(run.dataset) or {}).get("dataset")
+    # The banner follows the processed data, not the notebook's word: only data marked real lose it.
+    is_demo = recorded != "real"
+    dataset = recorded or f"{run.dataset} (no processed manifest; treated as synthetic)"
+    import nbformat
+
+    title = f"{notebook_title(nbformat.reads(source, as_version=4), run.notebook)} — {run.name}"
+    provenance = {
+        **shared,
+        "dataset": dataset,
+        "parameters": run.values,
+        "inputs": {**decision.key.parts["inputs"], **decision.key.parts["raw"]},
+        "key": decision.key.key,
+    }
+    return RunTask(
+        name=run.name,
+        notebook=source,
+        parameters=run.values,
+        title=title,
+        is_demo=is_demo,
+        home=str(paths.home()),
+        provenance=provenance,
+        show_code=show_code,
+    )
+
+
+def _record(decision: Decision, **fields: Any) -> dict[str, Any]:
+    run = decision.run
+    return {
+        "notebook": run.notebook,
+        "parameters": run.values,
+        "dataset": run.dataset,
+        "reason": decision.reason,
+        "key": None,
+        "key_parts": decision.key.parts,
+        **fields,
+    }
+
+
+def _write_result(
+    folder: Path, decision: Decision, result: RunResult, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """Write one run's outputs atomically and return its manifest record."""
+    name = decision.run.name
+    failed_path = folder / "_failed" / f"{name}.ipynb"
+    timing = {"started": result.started, "duration_s": round(result.duration_s, 3)}
+    if not result.ok:
+        if result.failed_notebook is not None:
+            atomic.write_text(failed_path, result.failed_notebook)
+            index.readable(failed_path)
+        relative = f"_failed/{name}.ipynb" if result.failed_notebook is not None else None
+        return _record(
+            decision,
+            status="failed",
+            last_action="failed",
+            error=result.error,
+            failed_notebook=relative,
+            **timing,
+        )
+    figures = {
+        "run": name,
+        "notebook": decision.run.notebook,
+        "parameters": decision.run.values,
+        "dataset": decision.run.dataset,
+        "headline": result.headline,
+        "key": decision.key.key,
+        "git": shared.get("git"),
+        **timing,
+    }
+    atomic.write_text(folder / f"{name}.html", result.html or "")
+    atomic.write_json(folder / f"{name}.json", figures)
+    index.readable(folder / f"{name}.html")
+    index.readable(folder / f"{name}.json")
+    failed_path.unlink(missing_ok=True)
+    return _record(
+        decision,
+        status="ok",
+        last_action="built",
+        key=decision.key.key,
+        html=f"{name}.html",
+        json=f"{name}.json",
+        headline=result.headline,
+        **timing,
+    )
+
+
+def _write_record(
+    folder: Path, records: dict[str, Any], every_run: Sequence[Run], shared: dict[str, Any]
+) -> None:
+    # Only runs still in runs.yaml are listed; one never built appears as "not built".
+    runs = {}
+    for run in every_run:
+        runs[run.name] = records.get(run.name) or {
+            "notebook": run.notebook,
+            "parameters": run.values,
+            "dataset": run.dataset,
+            "status": "not built",
+        }
+    manifest = {
+        "format": index.FORMAT,
+        "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+        **shared,
+        "runs": runs,
+    }
+    index.write_manifest(folder, manifest)
+    index.write_index(folder, manifest)
+
+
+def _summarise(outcome: ReportOutcome, folder: Path, echo: Callable[[str], None]) -> None:
+    echo(
+        f"{len(outcome.built)} built, {len(outcome.skipped)} skipped, {len(outcome.failed)} failed; "
+        f"index at {folder / 'index.html'}"
+    )
+    for name, error in outcome.failed.items():
+        kept = folder / "_failed" / f"{name}.ipynb"
+        where = f"executed notebook kept at {kept}" if kept.exists() else "no notebook was executed"
+        echo(f"FAILED {name}: {error}\n       {where}")
+
+
+def describe(outcome: ReportOutcome) -> str:
+    """The outcome as JSON text (for logs and tests)."""
+    return json.dumps(
+        {"built": outcome.built, "skipped": outcome.skipped, "failed": outcome.failed, "ok": outcome.ok},
+        indent=2,
+    )

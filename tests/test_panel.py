@@ -1,0 +1,114 @@
+"""Processed panels: built from raw files, schema-checked, hashed, verified on load, rebuilt when bad."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ import demo, panel, paths
+from econ.errors import EconError, InputFormatError, IntegrityError
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ECON_HOME", str(home))
+        demo.write(seed=3, scale=0.05)
+        panel.build(dataset="demo")
+    return home
+
+
+@pytest.fixture()
+def home(built: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ECON_HOME", str(built))
+    return built
+
+
+def test_imports_panel_matches_raw_totals(home: Path) -> None:
+    imports = panel.load("imports")
+    # Independent total from the raw files: detail rows only.
+    value = duty = 0.0
+    for path in (home / "data/raw/demo/census").glob("*.json"):
+        table = json.loads(path.read_text())
+        col = {name: i for i, name in enumerate(table[0])}
+        for row in table[1:]:
+            if row[col["SUMMARY_LVL"]] == "DET":
+                value += float(row[col["CON_VAL_MO"]])
+                duty += float(row[col["CAL_DUT_MO"]])
+    assert imports["value"].sum() == pytest.approx(value)
+    assert imports["duty"].sum() == pytest.approx(duty)
+    assert not imports.duplicated(["hs10", "partner", "month"]).any()
+
+
+def test_derived_columns_and_ids(home: Path) -> None:
+    imports = panel.load("imports")
+    positive = imports[(imports["quantity"] > 0) & (imports["value"] > 0)]
+    np.testing.assert_allclose(positive["unit_value"], positive["value"] / positive["quantity"])
+    np.testing.assert_allclose(positive["collected_rate"], positive["duty"] / positive["value"])
+    assert imports.loc[imports["quantity"] == 0, "unit_value"].isna().all()
+    assert imports.groupby("hs10")["product_id"].nunique().eq(1).all()
+    assert imports["product_id"].nunique() == imports["hs10"].nunique()
+    first = imports.loc[imports["month"] == imports["month"].min(), "month_id"].iloc[0]
+    assert first == 2017 * 12
+    china = imports[(imports["partner"] == "5700") & (imports["month"] == "2025-06-01")]
+    assert (china["ieepa_fentanyl"] > 0).all()  # the tariff engine's layers are in the panel
+
+
+def test_second_build_is_skipped_and_force_rebuilds(home: Path) -> None:
+    assert panel.build(dataset="demo").skipped
+    assert not panel.build(dataset="demo", force=True).skipped
+
+
+def test_corrupted_parquet_is_named_and_rebuilt(home: Path) -> None:
+    path = paths.processed_dir() / "demo" / "imports.parquet"
+    original = path.read_bytes()
+    path.write_bytes(original[: len(original) // 2])  # truncated
+    with pytest.raises(IntegrityError, match="imports.parquet"):
+        panel.load("imports")
+    rebuilt = panel.build(dataset="demo")
+    assert not rebuilt.skipped
+    assert len(panel.load("imports")) > 0
+
+
+def test_unknown_panel_and_columns(home: Path) -> None:
+    with pytest.raises(EconError, match="unknown panel"):
+        panel.load("exports_by_moon")
+    with pytest.raises(EconError, match="no columns"):
+        panel.load("imports", columns=["hs10", "moonshine"])
+    subset = panel.load("imports", columns=["hs10", "value"])
+    assert list(subset.columns) == ["hs10", "value"]
+
+
+def test_missing_data_says_what_to_run(econ_home: Path) -> None:
+    with pytest.raises(EconError, match="econ demo"):
+        panel.build(dataset="demo")
+    with pytest.raises(EconError, match="econ build"):
+        panel.load("imports")
+
+
+def test_truncated_census_file_names_the_file(econ_home: Path) -> None:
+    demo.write(seed=3, scale=0.02)
+    path = econ_home / "data/raw/demo/census/imports_hs10_2019.json"
+    path.write_text(path.read_text()[:5000])
+    with pytest.raises(InputFormatError, match="imports_hs10_2019.json"):
+        panel.build(dataset="demo")
+    assert not (econ_home / "data/processed/demo/imports.parquet").exists()  # nothing half-written
+
+
+def test_duplicate_rows_across_files_are_refused(econ_home: Path) -> None:
+    demo.write(seed=3, scale=0.02)
+    census = econ_home / "data/raw/demo/census"
+    (census / "imports_hs10_2024_copy.json").write_bytes((census / "imports_hs10_2024.json").read_bytes())
+    with pytest.raises(InputFormatError, match="duplicate row"):
+        panel.build(dataset="demo")
+
+
+def test_schema_check_names_the_column() -> None:
+    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in panel.IMPORTS_SCHEMA})
+    with pytest.raises(Exception, match="hs10"):
+        panel.check_schema(frame, "imports", where="test")

@@ -1,0 +1,366 @@
+"""econ.reports without kernels: parameter models, runs.yaml and grids, run keys, rendering, pairing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from econ import cli, paths
+from econ.errors import ParameterError
+from econ.reports import cache, headline, pairing, params, pipeline, runner, runs
+from econ.reports.headline import HEADLINE_MIME, headline_bundle, headlines_from_notebook
+from econ.reports.render import DEMO_BANNER, render_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+
+
+def _world():
+    import importlib.util
+    import sys
+
+    name = "econ_reports_test_world"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, FIXTURES / "world.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+WORLD = _world()
+
+
+def _notebooks() -> list[Path]:
+    return sorted(paths.notebooks_dir().glob("*.ipynb")) + sorted(FIXTURES.glob("*.ipynb"))
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def test_tariff_timeline_defaults_match_the_brief():
+    model = params.model_for("tariff_timeline")
+    assert model.reads == ("imports",)
+    values = model().model_dump()
+    assert values == {"dataset": "demo", "partner": "5700", "start": "2017-01", "end": "2025-12"}
+
+
+def test_every_problem_is_listed_by_parameter_name():
+    with pytest.raises(ParameterError) as caught:
+        params.validate(
+            "tariff_timeline",
+            {"dataset": "fake", "partner": 5700, "start": "2017-13", "colour": "red"},
+        )
+    names = [name for name, _ in caught.value.problems]
+    assert sorted(names) == ["colour", "dataset", "partner", "start"]
+    assert "unknown parameter" in dict(caught.value.problems)["colour"]
+    assert "partner" in str(caught.value)
+
+
+def test_end_before_start_is_refused_on_end():
+    with pytest.raises(ParameterError) as caught:
+        params.validate("tariff_timeline", {"start": "2024-05", "end": "2023-01"})
+    assert [name for name, _ in caught.value.problems] == ["end"]
+
+
+def test_unknown_notebook_has_no_model():
+    with pytest.raises(ParameterError, match="no parameter model"):
+        params.model_for("no_such_notebook")
+
+
+@pytest.mark.parametrize("notebook", _notebooks(), ids=lambda path: path.stem)
+def test_model_agrees_with_the_notebook_parameters_cell(notebook: Path):
+    model = params.model_for(notebook.stem)
+    assert params.disagreements(model, params.parameters_cell(notebook)) == []
+
+
+def test_disagreement_is_detected():
+    declared = {"dataset": ("str", "demo"), "x": ("int", 2), "extra": (None, 1)}
+    found = params.disagreements(WORLD.FxSquare, declared)
+    assert any(line.startswith("extra:") for line in found)
+    assert any("x: default 2" in line for line in found)
+    assert any("annotated int" in line for line in found)
+
+
+def test_parameters_cell_refuses_computed_defaults(tmp_path: Path):
+    cell = new_code_cell("import os\nx = 1")
+    cell.metadata["tags"] = ["parameters"]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), str(path))
+    with pytest.raises(ParameterError, match="not a plain assignment"):
+        params.parameters_cell(path)
+
+
+# --------------------------------------------------------------------------- runs.yaml and grids
+
+
+def test_grid_expands_to_the_product_in_order():
+    expanded = runs.expand_grid(
+        "pe_{scenario}_{passthrough}",
+        {"dataset": "demo"},
+        {"scenario": ["geneva", "rollback"], "passthrough": [0.5, 1.0]},
+    )
+    assert [name for name, _ in expanded] == [
+        "pe_geneva_0.5",
+        "pe_geneva_1.0",
+        "pe_rollback_0.5",
+        "pe_rollback_1.0",
+    ]
+    assert expanded[3][1] == {"dataset": "demo", "scenario": "rollback", "passthrough": 1.0}
+
+
+def test_fixture_runs_load_with_the_grid_expanded():
+    loaded = runs.load_runs(FIXTURES / "runs.yaml", notebooks_dir=FIXTURES)
+    assert [run.name for run in loaded] == ["label_script", "broken", "square_1.0", "square_3.0"]
+    assert [run.values["x"] for run in loaded if run.notebook == "fx_square"] == [1.0, 3.0]
+    assert loaded[0].reads == ("tariffs",)
+
+
+def test_checkout_runs_yaml_parses():
+    text = paths.runs_file().read_text(encoding="utf-8")
+    assert "tariff_timeline" in text
+    document = __import__("yaml").safe_load(text)
+    for spec in document["runs"].values():
+        params.validate(spec["notebook"], spec["parameters"])
+    for grid in document["grids"]:
+        for _, parameters in runs.expand_grid(grid["name"], grid["parameters"], grid["grid"]):
+            params.validate(grid["notebook"], parameters)
+
+
+def _write_runs(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "runs.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_runs_are_all_reported(tmp_path: Path):
+    path = _write_runs(
+        tmp_path,
+        """
+runs:
+  a: {notebook: fx_square, parameters: {x: "abc", colour: red}}
+  b: {notebook: nowhere}
+grids:
+  - {name: "sq_{y}", notebook: fx_square, grid: {x: [1.0]}}
+  - {name: "dup", notebook: fx_square, grid: {x: [1.0, 2.0]}}
+""",
+    )
+    with pytest.raises(ParameterError) as caught:
+        runs.load_runs(path, notebooks_dir=FIXTURES)
+    names = [name for name, _ in caught.value.problems]
+    assert {"a.x", "a.colour", "b.notebook", "grids[1].name", "dup"} <= set(names)
+
+
+def test_bad_parameter_refused_before_any_kernel(tmp_path: Path, econ_home: Path, monkeypatch):
+    WORLD.write_processed(econ_home)
+    started = []
+    monkeypatch.setattr("jupyter_client.KernelManager.start_kernel", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(runner, "execute_run", lambda task: started.append(task))
+    monkeypatch.setattr(runner, "_LocalWorker", lambda: started.append("worker"))
+    path = _write_runs(
+        tmp_path,
+        """
+runs:
+  good: {notebook: fx_square, parameters: {x: 2.0}}
+  bad: {notebook: fx_square, parameters: {x: "two", y: 1}}
+""",
+    )
+    with pytest.raises(ParameterError) as caught:
+        pipeline.run_reports(runs_file=path, notebooks_dir=FIXTURES, jobs=2, echo=lambda line: None)
+    assert sorted(name for name, _ in caught.value.problems) == ["bad.x", "bad.y"]
+    assert started == []
+    assert not (econ_home / "reports").exists()
+
+
+def test_unknown_run_name_is_refused():
+    with pytest.raises(ParameterError, match="no such run"):
+        runs.load_runs(FIXTURES / "runs.yaml", notebooks_dir=FIXTURES, select=["nope"])
+
+
+def test_contradictory_engines_refused():
+    with pytest.raises(ParameterError, match="scheduler"):
+        runner.check_engine(jobs=1, scheduler="tcp://127.0.0.1:8786", dask_workers=2)
+    with pytest.raises(ParameterError, match="jobs"):
+        runner.check_engine(jobs=0, scheduler=None, dask_workers=None)
+    assert runner.check_engine(jobs=3, scheduler=None, dask_workers=None) == "processes"
+
+
+# --------------------------------------------------------------------------- keys and plans
+
+
+def test_input_hashes_from_manifest_then_file_then_missing(econ_home: Path):
+    WORLD.write_processed(econ_home)
+    folder = econ_home / "data" / "processed" / "demo"
+    from_manifest = cache.input_hashes("demo", ("imports",))
+    (folder / "manifest.json").unlink()
+    assert cache.input_hashes("demo", ("imports",)) == from_manifest  # same bytes, same hash
+    (folder / "imports.parquet").write_bytes(b"imports v2")
+    assert cache.input_hashes("demo", ("imports",)) != from_manifest
+    assert cache.input_hashes("demo", ("nothing",)) == {"nothing": cache.MISSING}
+
+
+def test_raw_files_a_notebook_opens_enter_its_key(econ_home: Path):
+    run = runs.Run("p", "passthrough", Path("passthrough.ipynb"), params.validate("passthrough", {}))
+    assert run.reads_raw == ("demo/truth.json",)
+    assert cache.raw_hashes(run.reads_raw) == {"demo/truth.json": "none"}  # absent is not an error
+    truth = econ_home / "data" / "raw" / "demo" / "truth.json"
+    truth.parent.mkdir(parents=True)
+    truth.write_text('{"passthrough": 0.9}')
+    first = cache.raw_hashes(run.reads_raw)
+    truth.write_text('{"passthrough": 0.8}')
+    second = cache.raw_hashes(run.reads_raw)
+    assert "none" not in (first["demo/truth.json"], second["demo/truth.json"])
+    assert first != second
+    reasons = cache.why_changed(
+        {"raw": first},
+        {"notebook": None, "parameters": {}, "inputs": {}, "raw": second, "code": None, "show_code": None},
+    )
+    assert "raw files demo/truth.json changed" in reasons
+
+
+def test_code_hash_follows_the_package_source(tmp_path: Path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "sub" / "a.py").write_text("x = 1\n")
+    (package / "b.txt").write_text("not code")
+    first = cache.code_hash(package)
+    (package / "b.txt").write_text("still not code")
+    assert cache.code_hash(package) == first
+    (package / "sub" / "a.py").write_text("x = 2\n")
+    assert cache.code_hash(package) != first
+
+
+def test_why_changed_names_each_part():
+    old = {
+        "notebook": "a",
+        "parameters": {"x": 1.0},
+        "inputs": {"imports": "aa"},
+        "code": "c",
+        "show_code": False,
+    }
+    new = {
+        "notebook": "b",
+        "parameters": {"x": 2.0},
+        "inputs": {"imports": "bb"},
+        "code": "d",
+        "show_code": True,
+    }
+    reasons = cache.why_changed(old, new)
+    assert reasons == [
+        "notebook source changed",
+        "parameters changed: x 1.0 -> 2.0",
+        "input imports changed (aa -> bb)",
+        "econ code changed",
+        "code shown",
+    ]
+
+
+def test_missing_processed_data_blocks_without_a_kernel(econ_home: Path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "execute_run", lambda task: pytest.fail("a kernel was started"))
+    outcome = pipeline.run_reports(
+        ["square_1.0"], runs_file=FIXTURES / "runs.yaml", notebooks_dir=FIXTURES, progress=False
+    )
+    assert not outcome.ok
+    assert "econ build --data demo" in outcome.failed["square_1.0"]
+    manifest = (econ_home / "reports" / "manifest.json").read_text()
+    assert '"last_action": "blocked"' in manifest
+
+
+def test_cli_dry_run_says_why(econ_home: Path, monkeypatch, capsys):
+    WORLD.write_processed(econ_home)
+    monkeypatch.setattr(paths, "runs_file", lambda: FIXTURES / "runs.yaml")
+    monkeypatch.setattr(paths, "notebooks_dir", lambda: FIXTURES)
+    assert cli.main(["report", "--dry-run", "square_1.0", "broken"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"would run\s+square_1\.0: never built", out)
+    assert re.search(r"would run\s+broken: never built", out)
+    assert "label_script" not in out
+    assert not (econ_home / "reports").exists()  # a dry run writes nothing
+    assert cli.main(["report", "--dry-run", "--force", "square_1.0"]) == 0
+    assert "forced (--force)" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- headline and rendering
+
+
+def _executed_notebook() -> nbformat.NotebookNode:
+    figure = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    figures = new_output("display_data", data=headline_bundle({"passthrough": 0.9, "n": 3}))
+    later = new_output("display_data", data=headline_bundle({"n": 4}))
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Tariff timeline\n\nWords."),
+            new_code_cell("secret_code_marker = 1", outputs=[figure, figures]),
+            new_code_cell("more()", outputs=[later]),
+        ]
+    )
+
+
+def test_headlines_are_read_back_in_order():
+    assert headlines_from_notebook(_executed_notebook()) == {"passthrough": 0.9, "n": 4}
+
+
+def test_headline_returns_plain_values_and_refuses_objects():
+    import numpy as np
+
+    assert headline(a=np.float64(1.5), b=np.int32(2), c=float("nan")) == {"a": 1.5, "b": 2, "c": None}
+    with pytest.raises(TypeError, match="'frame'"):
+        headline(frame=object())
+    assert HEADLINE_MIME.startswith("application/vnd.econ.")
+
+
+def _render(**options) -> str:
+    base = dict(
+        title="Tariff timeline — t",
+        run="t",
+        parameters={"partner": "<script>alert(1)</script>"},
+        is_demo=True,
+        provenance={
+            "git": {"commit": "abc123", "dirty": True},
+            "inputs": {"imports": "f00d"},
+            "duration_s": 1.25,
+        },
+    )
+    return render_html(_executed_notebook(), **{**base, **options})
+
+
+def test_html_hides_code_unless_asked():
+    assert "secret_code_marker" not in _render()
+    assert "secret_code_marker" in _render(show_code=True)
+
+
+def test_html_is_self_contained_escaped_and_carries_provenance():
+    page = _render()
+    references = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page)
+    assert references and all(ref.startswith(("data:", "#")) for ref in references), references
+    assert not re.search(r"<link\b|<script\b[^>]*\bsrc=|@import", page)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'id="provenance"' in page and "abc123 (uncommitted changes)" in page and "f00d" in page
+    assert 'id="parameters"' in page and page.index('id="parameters"') < page.index("Words.")
+    assert page.index("Words.") < page.index('id="provenance"')
+    assert "<title>Tariff timeline — t</title>" in page
+    assert DEMO_BANNER in page
+    assert DEMO_BANNER not in _render(is_demo=False)
+
+
+# --------------------------------------------------------------------------- jupytext pairs
+
+
+@pytest.mark.parametrize("folder", [paths.notebooks_dir(), FIXTURES], ids=["notebooks", "fixtures"])
+def test_every_notebook_agrees_with_its_py_twin(folder: Path):
+    assert pairing.check_pairs(folder) == {}
+
+
+def test_a_drifted_pair_is_caught(tmp_path: Path):
+    for suffix in (".ipynb", ".py"):
+        shutil.copy(FIXTURES / f"fx_other{suffix}", tmp_path / f"fx_other{suffix}")
+    script = tmp_path / "fx_other.py"
+    script.write_text(script.read_text().replace("print(label)", "print(label.upper())"))
+    problems = pairing.check_pair(tmp_path / "fx_other.ipynb")
+    assert len(problems) == 1 and re.match(r"cell \d+: source differs", problems[0])
+    script.unlink()
+    assert "no paired" in pairing.check_pair(tmp_path / "fx_other.ipynb")[0]

@@ -1,0 +1,190 @@
+"""BLS flat files and API v2 JSON: own fixtures, the real series files, bad input, fetch on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.errors import FetchError, InputFormatError, OfflineError, ParameterError
+from econ.sources import bls
+
+
+@pytest.fixture()
+def bls_dir(fixtures: Path) -> Path:
+    return fixtures / "bls"
+
+
+def _data_lines(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text().splitlines()[1:]]
+
+
+def test_series_metadata_padded_ids_and_base_periods(bls_dir: Path) -> None:
+    frame = bls.read(bls_dir / "ei.series")
+    assert list(frame["series_id"]) == ["EIUCOCHNTOT", "EIUCOCHNZ335", "EIUIR"]  # padding stripped
+    assert frame.set_index("series_id").loc["EIUCOCHNZ335", "base"] == "June 2012=100"
+    assert frame["base"].nunique() == 3  # base periods differ between series
+    assert frame["begin_year"].dtype == "Int16"
+
+
+def test_data_monthly_annual_and_missing(bls_dir: Path) -> None:
+    path = bls_dir / "ei.data.0.Current"
+    lines = _data_lines(path)
+    monthly = bls.read(path)
+    assert set(monthly["bls_period"]) <= {f"M{m:02d}" for m in range(1, 13)}
+    assert len(monthly) == sum(1 for row in lines if row[2] != "M13")
+    assert monthly["period"].dtype == pd.PeriodDtype("M")
+    # '-' is missing, with its footnote kept
+    gap = monthly[(monthly["series_id"] == "EIUCOCHNTOT") & (monthly["period"] == pd.Period("2025-01", "M"))]
+    assert np.isnan(gap["value"].item()) and gap["footnote_codes"].item() == "5"
+    # values against an independent sum of the M01–M12 lines
+    expected = sum(float(row[3]) for row in lines if row[2] != "M13" and row[3].strip() != "-")
+    assert monthly["value"].sum() == pytest.approx(expected)
+
+    annual = bls.read(path, periods="annual")
+    assert set(annual["bls_period"]) == {"M13"} and annual["period"].isna().all()
+    assert len(annual) == sum(1 for row in lines if row[2] == "M13")
+    assert len(bls.read(path, periods="all")) == len(lines)
+    with pytest.raises(ValueError, match="periods"):
+        bls.read(path, periods="weekly")  # type: ignore[arg-type]
+
+
+def test_footnotes(bls_dir: Path) -> None:
+    notes = bls.read(bls_dir / "ei.footnote")
+    assert set(notes["footnote_code"]) == {"P", "5"}
+
+
+def test_api_json_same_columns(bls_dir: Path) -> None:
+    api = bls.read(bls_dir / "api_EIUCOCHNTOT.json", periods="all")
+    flat = bls.read(bls_dir / "ei.data.0.Current", periods="all")
+    assert list(api.columns) == list(flat.columns)
+    assert len(api) == 4
+    row = api[api["bls_period"] == "M02"]
+    assert row["value"].item() == 100.7 and row["footnote_codes"].item() == "P"
+    assert np.isnan(api.loc[api["bls_period"] == "M01", "value"].item())
+    merged = api.merge(flat, on=["series_id", "year", "bls_period"], suffixes=("_api", "_flat"))
+    assert np.allclose(merged["value_api"], merged["value_flat"], equal_nan=True)
+
+
+def test_api_refusal_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "refused.json"
+    path.write_text(json.dumps({"status": "REQUEST_NOT_PROCESSED", "message": ["daily threshold reached"]}))
+    with pytest.raises(InputFormatError, match="daily threshold"):
+        bls.read(path)
+
+
+def _rewrite(bls_dir: Path, tmp_path: Path, old: str, new: str, *, count: int = 1) -> Path:
+    text = (bls_dir / "ei.data.0.Current").read_text()
+    assert old in text
+    path = tmp_path / "ei.data.0.Current"
+    path.write_text(text.replace(old, new, count))
+    return path
+
+
+def test_text_in_value_names_line_and_field(bls_dir: Path, tmp_path: Path) -> None:
+    path = _rewrite(bls_dir, tmp_path, "101.2", "10l.2")
+    with pytest.raises(InputFormatError, match=r"ei.data.0.Current: line 2, field value: value is '10l.2'"):
+        bls.read(path)
+
+
+def test_bad_period(bls_dir: Path, tmp_path: Path) -> None:
+    path = _rewrite(bls_dir, tmp_path, "M12", "M14")
+    with pytest.raises(InputFormatError, match="line 3, field period"):
+        bls.read(path)
+
+
+def test_wrong_header_truncated_and_duplicate(bls_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputFormatError, match="line 1: not a BLS file"):
+        bls.read(_rewrite(bls_dir, tmp_path, "value", "val"))
+    with pytest.raises(InputFormatError, match="header lacks value"):
+        bls.read_data(_rewrite(bls_dir, tmp_path, "value", "val"))
+    text = (bls_dir / "ei.data.0.Current").read_text()
+    cut = tmp_path / "cut.data"
+    cut.write_text(text[: text.index("118.3") - 3])
+    with pytest.raises(InputFormatError, match=r"cut.data: line 8: row has 4 fields"):
+        bls.read(cut)
+    lines = text.splitlines(keepends=True)
+    dup = tmp_path / "dup.data"
+    dup.write_text("".join([*lines, lines[2]]))
+    with pytest.raises(InputFormatError, match=r"EIUCOCHNTOT 2024 M12 appears twice \(line 3 and line 16\)"):
+        bls.read(dup)
+
+
+@pytest.mark.real_data
+def test_real_series_files(shared_data: Path) -> None:
+    path = shared_data / "bls" / "wp.series"
+    raw_lines = path.read_bytes().split(b"\r\n")
+    body = [line for line in raw_lines[1:] if line.strip()]
+    frame = bls.read(path)
+    assert len(frame) == len(body) == 5536
+    assert frame["series_id"].str.fullmatch(r"WP[SU][0-9A-Z]+").all()
+    assert not frame["series_id"].str.contains(" ").any()
+    assert frame.set_index("series_id").loc["WPS00000000", "base"] == "198200"
+
+    excerpt = bls.read(shared_data / "bls" / "ei.series.excerpt")
+    assert len(excerpt) == 13
+    china = excerpt.set_index("series_id").loc["EIUCOCHNTOT"]
+    assert china["base_period"] == "December 2003=100" and china["index_code"] == "CO"
+
+
+# --- fetch against a loopback server -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def quiet(econ_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    return econ_home
+
+
+def test_fetch_flat_files(quiet: Path, bls_dir: Path, httpserver) -> None:
+    for name in ("ei.series", "ei.data.0.Current"):
+        httpserver.expect_ordered_request(f"/pub/time.series/ei/{name}").respond_with_data(
+            (bls_dir / name).read_bytes()
+        )
+    httpserver.expect_ordered_request("/pub/time.series/ei/ei.footnote").respond_with_data("", status=500)
+    httpserver.expect_ordered_request("/pub/time.series/ei/ei.footnote").respond_with_data(
+        (bls_dir / "ei.footnote").read_bytes()
+    )
+    paths = bls.fetch("ei", vintage="v", base_url=httpserver.url_for("/pub/time.series"))
+    assert [p.name for p in paths] == ["ei.series", "ei.data.0.Current", "ei.footnote"]
+    assert all(p.read_bytes() == (bls_dir / p.name).read_bytes() for p in paths)
+    assert "econ/" in httpserver.log[0][0].headers["User-Agent"]
+    with pytest.raises(ParameterError):
+        bls.fetch("ce")  # type: ignore[arg-type]
+
+
+def test_fetch_api_key_in_body_only(quiet: Path, bls_dir: Path, httpserver, monkeypatch) -> None:
+    monkeypatch.setenv("BLS_API_KEY", "bls-secret-999")
+    body = (bls_dir / "api_EIUCOCHNTOT.json").read_bytes()
+    httpserver.expect_request("/api", method="POST").respond_with_data(body, content_type="application/json")
+    path = bls.fetch_api(
+        ["EIUCOCHNTOT"], start_year=2024, end_year=2025, vintage="v", base_url=httpserver.url_for("/api")
+    )
+    sent = json.loads(httpserver.log[0][0].data)
+    assert sent["registrationkey"] == "bls-secret-999" and sent["seriesid"] == ["EIUCOCHNTOT"]
+    assert path.read_bytes() == body and "bls-secret" not in path.name
+    assert all("bls-secret" not in meta.read_text() for meta in (path.parent / ".fetch").iterdir())
+
+
+def test_fetch_api_refusal_not_cached(quiet: Path, httpserver) -> None:
+    httpserver.expect_request("/api", method="POST").respond_with_json(
+        {"status": "REQUEST_NOT_PROCESSED", "message": ["The key provided by the User is invalid."]}
+    )
+    with pytest.raises(FetchError, match="key provided by the User is invalid"):
+        bls.fetch_api(
+            ["EIUIR"],
+            start_year=2024,
+            end_year=2025,
+            vintage="v",
+            key="k",
+            base_url=httpserver.url_for("/api"),
+        )
+    assert not list((quiet / "data" / "raw" / "bls" / "v").glob("*.json"))
+
+
+def test_fetch_offline(quiet: Path) -> None:
+    with pytest.raises(OfflineError, match="download the file by hand"):
+        bls.fetch("wp", files=["series"], vintage="v", retries=0, base_url="http://127.0.0.1:9/pub")
