@@ -78,7 +78,7 @@ def merge_asof_rates(schedule: Schedule, frame: pd.DataFrame) -> pd.DataFrame:
     n_keys, n_int = table["section301"].shape
     grid = compiled.grid.astype("datetime64[D]").astype("datetime64[s]")
     long = pd.DataFrame({"key": np.repeat(np.arange(n_keys), n_int), "date": np.tile(grid, n_keys)})
-    for layer in LAYERS:
+    for layer in [*LAYERS, "reciprocal_all_in"]:
         long[layer] = table[layer].ravel()
     long = long.sort_values("date", kind="stable")
     product_map = pd.DataFrame({"hs8": products.astype("str"), "product_class": classes, "mfn": mfn})
@@ -93,6 +93,9 @@ def merge_asof_rates(schedule: Schedule, frame: pd.DataFrame) -> pd.DataFrame:
     rows["key"] = rows["product_class"] * n_pc + rows["partner_class"]
     rows = rows.sort_values("date", kind="stable")
     merged = pd.merge_asof(rows, long, on="date", by="key", direction="backward")
+    # Japan and the EU: 15% all-in, so the reciprocal duty is what MFN leaves of it.
+    all_in = merged["reciprocal_all_in"]
+    merged["ieepa_reciprocal"] += (all_in - merged["mfn"]).clip(lower=0).where(all_in > 0, 0.0)
     merged["total"] = merged["mfn"] + merged[LAYERS].sum(axis=1)
     return merged.sort_values("row").set_index("row")
 

@@ -93,6 +93,7 @@ GROUPINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # over chapters chosen to be plausible, at rates solved so that the total collected rate is 10.9%.
 CHINA_2024_VALUE = 429.4e9
 CHINA_2024_COLLECTED_RATE = 0.109
+CHINA_2024_LISTED_SHARE = 0.503  # value in HS8 lines on Section 301 Lists 1, 2, 3 or 4A
 CALIBRATED_CHAPTERS: dict[str, tuple[float, float]] = {
     "85": (0.277, 0.072),
     "84": (0.184, 0.095),
@@ -605,18 +606,34 @@ def _calibrate(panel: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
         if total > 0:
             factor[lines] = china_value / total
             fixed[lines] = True
-    for chapter, group in per_product.groupby("chapter"):
-        share, target_rate = targets.loc[chapter]
-        held = fixed[group.index].to_numpy()
-        held_value = float((group["value"] * factor[group.index])[held].sum())
-        held_duty = float((group["duty"] * factor[group.index])[held].sum())
-        free = group[~held]
-        value_target = share * CHINA_2024_VALUE - held_value
-        rate_target = (target_rate * share * CHINA_2024_VALUE - held_duty) / value_target
-        value = free["value"].to_numpy()
-        tilted = _tilt(value, (free["duty"] / free["value"]).to_numpy(), rate_target)
-        tilted = tilted * (value_target / tilted.sum())
-        factor[free.index.to_numpy()] = tilted / value
+    listed = products["list301"].notna().to_numpy()[per_product.index]
+
+    def tilt_chapters(listed_tilt: float) -> float:
+        """Fit every chapter's value and rate, with listed lines tilted by exp(listed_tilt); return the
+        share of China's 2024 value on Section 301 lists that results."""
+        for chapter, group in per_product.groupby("chapter"):
+            share, target_rate = targets.loc[chapter]
+            held = fixed[group.index].to_numpy()
+            held_value = float((group["value"] * factor[group.index])[held].sum())
+            held_duty = float((group["duty"] * factor[group.index])[held].sum())
+            free = group[~held]
+            value_target = share * CHINA_2024_VALUE - held_value
+            rate_target = (target_rate * share * CHINA_2024_VALUE - held_duty) / value_target
+            value = free["value"].to_numpy()
+            base = value * np.exp(listed_tilt * listed[per_product.index.get_indexer(free.index)])
+            tilted = _tilt(base, (free["duty"] / free["value"]).to_numpy(), rate_target)
+            tilted = tilted * (value_target / tilted.sum())
+            factor[free.index.to_numpy()] = tilted / value
+        scaled = per_product["value"].to_numpy() * factor[per_product.index]
+        return float(scaled[listed].sum() / scaled.sum())
+
+    # The listed share (50.3% in 2024, FACTS §3) is a second moment: one tilt of listed against unlisted
+    # lines shared by all chapters, found by bisection around the chapter fits.
+    low, high = -6.0, 6.0
+    if tilt_chapters(low) < CHINA_2024_LISTED_SHARE < tilt_chapters(high):
+        optimize.brentq(lambda t: tilt_chapters(t) - CHINA_2024_LISTED_SHARE, low, high, xtol=1e-4)
+    else:
+        tilt_chapters(0.0)
     scale = factor[panel["product"].to_numpy()]
     panel["value"] *= scale
     panel["quantity_true"] *= scale
@@ -644,6 +661,9 @@ def _calibrate(panel: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
     achieved = pd.DataFrame({"chapter": chapter, "value": panel["value"], "duty": duty})[china24]
     achieved = achieved.groupby("chapter")[["value", "duty"]].sum()
     report = targets.rename(columns={"share": "target_share", "rate": "target_rate"})
+    on_list = products["list301"].notna().to_numpy()[panel["product"].to_numpy()][china24]
+    china_value = panel["value"].to_numpy()[china24]
+    report.attrs["listed_share"] = float(china_value[on_list].sum() / china_value.sum())
     report["share"] = achieved["value"] / achieved["value"].sum()
     report["rate"] = achieved["duty"] / achieved["value"]
     return report
@@ -767,6 +787,7 @@ def write(
         "partners": {code: name for code, name, *_ in PARTNERS},
         "fta_preference": FTA_PREFERENCE,
         "calibration_china_2024": calibration.reset_index().to_dict(orient="records"),
+        "listed_share_china_2024": {"target": CHINA_2024_LISTED_SHARE, "achieved": calibration.attrs["listed_share"]},
     }
     atomic.write_json(target / "truth.json", truth_record)
     files.append(target / "truth.json")

@@ -84,7 +84,19 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "partner_id": "int16",
     "month_id": "int32",
 }
-SCHEMAS: dict[str, dict[str, str]] = {"imports": IMPORTS_SCHEMA}
+# The tariff schedule's numbered lines as `econ.sources.hts.read` gives them (one revision), so that
+# notebooks rebuild the schedule from processed data and never parse raw files.
+TARIFF_LINES_SCHEMA: dict[str, str] = {
+    "hts8": "str",
+    "hts10": "str",
+    "description": "str",
+    "general": "str",
+    "rate_kind": "str",
+    "mfn_ad_valorem": "float64",
+    "chapter99": "list",
+    "revision": "str",
+}
+SCHEMAS: dict[str, dict[str, str]] = {"imports": IMPORTS_SCHEMA, "tariff_lines": TARIFF_LINES_SCHEMA}
 
 
 # -------------------------------------------------------------------------------------------- manifest
@@ -239,11 +251,44 @@ def _read_census_imports(files: Sequence[Path]) -> pd.DataFrame:
     return data
 
 
-def imports_panel(inputs: RawInputs) -> pd.DataFrame:
-    """The imports panel from Census imports/hs files and the HTS schedule (see the module docstring)."""
+def tariff_lines(inputs: RawInputs) -> pd.DataFrame:
+    """The numbered lines of the HTS revision the dataset uses (see TARIFF_LINES_SCHEMA)."""
+    from econ.sources import hts
+
+    lines = pd.concat([hts.read(path) for path in inputs.hts], ignore_index=True)
+    lines = lines.loc[lines["hts8"].notna().to_numpy()].reset_index(drop=True)
+    frame = lines[[c for c in TARIFF_LINES_SCHEMA if c != "chapter99"]].astype(
+        {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
+    )
+    frame["mfn_ad_valorem"] = lines["mfn_ad_valorem"].astype("float64")
+    frame["chapter99"] = [list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]]
+    frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
+    return frame[list(TARIFF_LINES_SCHEMA)]
+
+
+def schedule(dataset: Dataset = "demo") -> Any:
+    """The tariff schedule (`econ.tariffs.Schedule`) of a built dataset, from its processed tariff lines."""
+    return _schedule_from_lines(load("tariff_lines", dataset))
+
+
+def _schedule_from_lines(lines: pd.DataFrame) -> Any:
     from econ.tariffs import Schedule
 
-    raw = _read_census_imports(inputs.census_imports)
+    hts10 = lines["hts10"].where(lines["hts10"].str.len() == 10)
+    products = pd.DataFrame(
+        {
+            "hs8": lines["hts8"].to_numpy(),
+            "hs10": hts10.astype(object).where(hts10.notna(), None).to_numpy(),
+            "mfn_ad_valorem": lines["mfn_ad_valorem"].to_numpy(),
+            "chapter99": lines["chapter99"].to_numpy(),
+        }
+    )
+    return Schedule(products)
+
+
+def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The imports panel from Census imports/hs rows and the HTS lines (see the module docstring)."""
+
     bad = raw["commodity"].str.len() != 10
     if bad.any():
         row = raw[bad].iloc[0]
@@ -272,8 +317,7 @@ def imports_panel(inputs: RawInputs) -> pd.DataFrame:
         panel["unit_value_incl_duty"] = (panel["value"] + panel["duty"]) / quantity
         panel["collected_rate"] = panel["duty"] / panel["value"].where(panel["value"] > 0)
 
-    schedule = Schedule.from_hts(list(inputs.hts))
-    rates = schedule.monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
+    rates = _schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
     for layer in TARIFF_LAYERS:
         panel[layer] = rates[layer].to_numpy(dtype="float64")
     panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
@@ -303,6 +347,7 @@ def check_schema(frame: pd.DataFrame, name: str, *, where: str) -> None:
             "str": pd.api.types.is_string_dtype(dtype) or dtype == object,
             "datetime": pd.api.types.is_datetime64_any_dtype(dtype),
             "float64": dtype == np.float64,
+            "list": dtype == object,
         }.get(kind, str(dtype) == kind)
         if not ok:
             problems.append(f"column {col!r} is {dtype}, expected {kind}")
@@ -329,21 +374,18 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
                 previous.skipped = True
                 return previous
 
-        panel = imports_panel(inputs)
-        check_schema(panel, "imports", where="econ build")
-        out = folder / "imports.parquet"
-        atomic.write_parquet(panel, out)
+        lines = tariff_lines(inputs)
+        imports = imports_panel(_read_census_imports(inputs.census_imports), lines)
+        outputs: dict[str, dict[str, Any]] = {}
+        for name, frame in (("tariff_lines", lines), ("imports", imports)):
+            check_schema(frame, name, where="econ build")
+            out = folder / f"{name}.parquet"
+            atomic.write_parquet(frame, out)
+            outputs[name] = {"path": out.name, "sha256": sha256_file(out), "rows": len(frame)}
+        outputs["imports"]["months"] = [imports["month"].min().strftime("%Y-%m"), imports["month"].max().strftime("%Y-%m")]
         manifest = Manifest(
             dataset=dataset,
-            outputs={
-                "imports": {
-                    "path": out.name,
-                    "sha256": sha256_file(out),
-                    "rows": len(panel),
-                    "columns": list(panel.columns),
-                    "months": [panel["month"].min().strftime("%Y-%m"), panel["month"].max().strftime("%Y-%m")],
-                }
-            },
+            outputs=outputs,
             inputs=input_hashes,
             code=code,
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -384,6 +426,19 @@ def manifest(dataset: Dataset = "demo") -> Manifest:
         hint = "econ demo && econ build" if dataset == "demo" else "econ build --data real"
         raise EconError(f"no processed {dataset} data under {folder}; run `{hint}`")
     return found
+
+
+def dataset_note(dataset: Dataset) -> str:
+    """One paragraph (Markdown) saying what data a report stands on — plainly synthetic for the demo."""
+    found = manifest(dataset)
+    if dataset == "demo":
+        return (
+            "**Synthetic demo data — not real statistics.** This report runs on the demo world written by "
+            "`econ demo`: made-up trade flows in the Census and USITC formats, calibrated to published 2024 "
+            "totals, with known true parameters. Its figures illustrate the method, not the US economy. "
+            f"(Built {found.created}.)"
+        )
+    return f"Real data: Census and USITC files under data/raw/, built {found.created}."
 
 
 def load(name: str, dataset: Dataset = "demo", *, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")  # reports are rendered headless; JupyterLab users still get inline figures
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 PALETTE = ["#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f"]
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — not real statistics"
@@ -78,6 +74,7 @@ def rate_lines(
     """Lines of rates over time, one per `hue`, with the policy milestones marked."""
     figure, ax = plt.subplots()
     sns.lineplot(data=frame, x=x, y=y, hue=hue, ax=ax, linewidth=1.8)
+    ax.legend(loc="upper left", title=None, fontsize=8)
     percent_axis(ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     mark_milestones(ax)
@@ -94,6 +91,22 @@ def rate_bars(
     sns.barplot(data=frame, x=x, y=y, hue=hue, ax=ax)
     percent_axis(ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
+    label_synthetic(figure, dataset)
+    figure.tight_layout()
+    return figure
+
+
+def layer_areas(
+    frame: pd.DataFrame, *, x: str, layers: Sequence[str], title: str, dataset: str, ylabel: str = "tariff"
+) -> Figure:
+    """A stacked area of tariff layers over time (their sum is the total rate)."""
+    figure, ax = plt.subplots()
+    present = [layer for layer in layers if layer in frame.columns and frame[layer].abs().sum() > 0]
+    ax.stackplot(frame[x], *(frame[layer] for layer in present), labels=present, alpha=0.85)
+    percent_axis(ax)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.legend(loc="upper left", fontsize=8)
+    mark_milestones(ax)
     label_synthetic(figure, dataset)
     figure.tight_layout()
     return figure

@@ -40,10 +40,9 @@ import pandas as pd
 from econ import panel
 from econ.models import io, tables, trade
 from econ.reports import headline
-from econ.tariffs import Schedule
 
 imports = panel.load("imports", dataset, columns=["hs10", "partner", "month", "value"])
-schedule = Schedule.from_hts(list(panel.find_inputs(dataset).hts))
+schedule = panel.schedule(dataset)
 frame = trade.base_year_frame(imports, year=base_year)
 on_date = frame.assign(date=pd.Timestamp(date))
 frame["old_rate"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()

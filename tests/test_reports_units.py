@@ -44,7 +44,7 @@ def _notebooks() -> list[Path]:
 
 def test_tariff_timeline_defaults_match_the_brief():
     model = params.model_for("tariff_timeline")
-    assert model.reads == ("imports",)
+    assert model.reads == ("imports", "tariff_lines")
     values = model().model_dump()
     assert values == {"dataset": "demo", "partner": "5700", "start": "2017-01", "end": "2025-12"}
 
@@ -76,6 +76,18 @@ def test_unknown_notebook_has_no_model():
 def test_model_agrees_with_the_notebook_parameters_cell(notebook: Path):
     model = params.model_for(notebook.stem)
     assert params.disagreements(model, params.parameters_cell(notebook)) == []
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted(paths.notebooks_dir().glob("*.ipynb")), ids=lambda path: path.stem
+)
+def test_model_reads_every_panel_the_notebook_loads(notebook: Path):
+    # A panel missing from `reads` would leave the run's key blind to changes in it.
+    source = "\n".join(cell.source for cell in nbformat.read(str(notebook), as_version=4).cells)
+    loaded = set(re.findall(r"""panel\.load\(\s*["'](\w+)["']""", source))
+    if re.search(r"panel\.schedule\(", source):
+        loaded.add("tariff_lines")  # econ.panel.schedule() reads the processed tariff lines
+    assert loaded <= set(params.model_for(notebook.stem).reads)
 
 
 def test_disagreement_is_detected():
@@ -268,6 +280,23 @@ def test_missing_processed_data_blocks_without_a_kernel(econ_home: Path, monkeyp
     assert "econ build --data demo" in outcome.failed["square_1.0"]
     manifest = (econ_home / "reports" / "manifest.json").read_text()
     assert '"last_action": "blocked"' in manifest
+
+
+def test_banner_follows_the_processed_manifest_not_the_run(econ_home: Path):
+    run = runs.Run(
+        "r", "fx_square", FIXTURES / "fx_square.ipynb", params.validate("fx_square", {"dataset": "real"})
+    )
+
+    def is_demo() -> bool:
+        decision = pipeline.plan([run], force=True, show_code=False, previous={})[0]
+        return pipeline._task(decision, shared={}, show_code=False).is_demo
+
+    assert is_demo()  # no processed manifest at all: treated as synthetic
+    WORLD.write_processed(econ_home, dataset="real")
+    assert not is_demo()
+    manifest = econ_home / "data" / "processed" / "real" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"dataset": "real"', '"dataset": "demo"'))
+    assert is_demo()  # a run that says "real" on data the manifest calls demo still gets the banner
 
 
 def test_cli_dry_run_says_why(econ_home: Path, monkeypatch, capsys):

@@ -32,7 +32,7 @@ FACTS_CHANGES = [
     "2018-03-23", "2018-07-06", "2018-08-23", "2018-09-24", "2019-05-10", "2019-09-01", "2020-02-14",
     "2024-09-27", "2025-01-01", "2026-01-01", "2025-02-04", "2025-03-04", "2025-04-05", "2025-04-09",
     "2025-04-10", "2025-05-14", "2025-08-12", "2025-11-10", "2025-03-12", "2025-06-04", "2025-04-03",
-    "2025-05-03",
+    "2025-05-03", "2025-08-07",
 ]  # fmt: skip
 
 
@@ -62,7 +62,8 @@ def d(text: str) -> date:
 
 
 def reference_rate(line: str, partner: str, day: date) -> dict[str, float]:
-    """FACTS §1 for the test lines (plus the Japan steel quota of 2022-04-01 to 2025-03-12)."""
+    """FACTS §1 for the test lines, plus for Japan the steel quota of 2022-04-01 to 2025-03-12 and the
+    15% all-in reciprocal rate from 2025-08-07."""
     china = partner == CHINA
     s301 = 0.0
     if china:
@@ -84,12 +85,14 @@ def reference_rate(line: str, partner: str, day: date) -> dict[str, float]:
     fentanyl = 0.0
     if china and day >= d("2025-02-04"):
         fentanyl = 0.10 if day < d("2025-03-04") or day >= d("2025-11-10") else 0.20
+    mfn = LINES[line][2]
     reciprocal = 0.0
     if line != "steel" and day >= d("2025-04-05"):  # Section 232 goods are exempt
         reciprocal = 0.10
         if china and d("2025-04-09") <= day < d("2025-05-14"):
             reciprocal = 0.84 if day == d("2025-04-09") else 1.25
-    mfn = LINES[line][2]
+        if partner == JAPAN and day >= d("2025-08-07"):  # 15% all-in: what MFN leaves of 15%
+            reciprocal = max(0.0, 0.15 - mfn)
     layers = {"mfn": mfn, "section301": s301, "section232": s232, "ieepa_fentanyl": fentanyl}
     layers["ieepa_reciprocal"] = reciprocal
     layers["total"] = sum(layers.values())

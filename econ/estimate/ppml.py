@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -153,15 +154,9 @@ def ppml(
         cluster_df=cluster_df,
     )
 
-    class _P:  # the pieces _result reads
-        pass
-
-    prep = _P()
-    prep.weights = None
-    prep.fe = fe
-    prep.singletons_dropped = 0
-    prep.missing_dropped = missing_dropped
-    prep.iterations = iterations
+    prep = SimpleNamespace(  # the pieces of a Prepared sample that _result reads
+        weights=None, fe=fe, singletons_dropped=0, missing_dropped=missing_dropped, iterations=iterations
+    )
     result = _result(
         prep, y, xs, list(absorb), cl, None, kind, beta, v, dof_t, yv - mu, yv - yv.mean(), "ppml"
     )

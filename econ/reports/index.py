@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,18 +35,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return document
 
 
-def readable(path: Path) -> Path:
-    """Give a written file the permissions the umask allows (econ.atomic's temporary files are 0600),
-    because reports are meant to be served and shared."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-    return path
-
-
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
     atomic.write_json(folder / "manifest.json", dict(manifest))
-    readable(folder / "manifest.json")
 
 
 def index_html(manifest: Mapping[str, Any]) -> str:
@@ -100,4 +89,3 @@ tr.status-not-built td {{ color: #777; }}
 
 def write_index(folder: Path, manifest: Mapping[str, Any]) -> None:
     atomic.write_text(folder / "index.html", index_html(manifest))
-    readable(folder / "index.html")

@@ -84,7 +84,7 @@ class TariffTimeline(NotebookParameters):
     """notebooks/tariff_timeline.ipynb: statutory and collected tariff rates, one partner against the rest."""
 
     notebook: ClassVar[str] = "tariff_timeline"
-    reads: ClassVar[tuple[str, ...]] = ("imports",)
+    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")
 
     partner: CensusCode = "5700"
     start: Month = "2017-01"
@@ -104,8 +104,8 @@ class GenevaReduction(NotebookParameters):
     """notebooks/geneva_reduction.ipynb: the partial-equilibrium effect of a tariff scenario on a date."""
 
     notebook: ClassVar[str] = "geneva_reduction"
-    reads: ClassVar[tuple[str, ...]] = ("imports",)
-    reads_raw: ClassVar[tuple[str, ...]] = ("{dataset}/hts/**/*",)  # the tariff schedule it evaluates
+    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
+    reads_raw: ClassVar[tuple[str, ...]] = ("bea/**/*",)  # input-output tables (else the embedded ones)
 
     scenario: str = "no_geneva"
     date: Day = "2025-06-15"

@@ -178,9 +178,11 @@ def run_reports(
 def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> RunTask:
     run = decision.run
     source = run.notebook_path.read_text(encoding="utf-8")
-    recorded = (cache.processed_manifest(run.dataset) or {}).get("dataset")
-    # The banner follows the processed data, not the notebook's word: only data marked real lose it.
-    is_demo = recorded != "real"
+    processed = cache.processed_manifest(run.dataset) or {}
+    recorded = processed.get("dataset")
+    # The banner follows the processed data, not the notebook's word: only data marked real (and not
+    # flagged synthetic) lose it.
+    is_demo = recorded != "real" or bool(processed.get("synthetic"))
     dataset = recorded or f"{run.dataset} (no processed manifest; treated as synthetic)"
     import nbformat
 
@@ -227,7 +229,6 @@ def _write_result(
     if not result.ok:
         if result.failed_notebook is not None:
             atomic.write_text(failed_path, result.failed_notebook)
-            index.readable(failed_path)
         relative = f"_failed/{name}.ipynb" if result.failed_notebook is not None else None
         return _record(
             decision,
@@ -249,8 +250,6 @@ def _write_result(
     }
     atomic.write_text(folder / f"{name}.html", result.html or "")
     atomic.write_json(folder / f"{name}.json", figures)
-    index.readable(folder / f"{name}.html")
-    index.readable(folder / f"{name}.json")
     failed_path.unlink(missing_ok=True)
     return _record(
         decision,

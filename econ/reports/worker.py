@@ -42,6 +42,10 @@ def main() -> int:
     results = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    # jsonschema (under nbformat) imports rfc3987_syntax when installed, which compiles a grammar for
+    # 1.4 s of this machine's 2; it only checks "iri" formats, which no notebook schema uses. Refusing
+    # the import here affects this process alone, which exists only to run notebooks.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from econ.reports.runner import execute_run
 
     tasks = sys.stdin.buffer

@@ -19,7 +19,8 @@ Stacking (FACTS §1, as applied in 2025), for US imports:
 
 where section301 is the highest rate among the 301 lists and review groups the product is on, section232
 the highest among its 232 groups, and ieepa_reciprocal is zero on a date when the product is under a
-Section 232 duty (rate > 0 for that partner) or exempt (Annex II and later exemptions). For US exports to
+Section 232 duty (rate > 0 for that partner) or exempt (Annex II and later exemptions); where an all-in
+rate is in force for the partner (Japan, EU) ieepa_reciprocal is max(0, all_in − mfn). For US exports to
 China (``flow="exports"``) only ``china_retaliation`` is filled, and ``total`` is the retaliation
 additional to China's MFN rate (which the engine does not hold); the US layers are 0.
 
@@ -27,9 +28,9 @@ Simplifications (say them aloud): MFN is the column 1 general rate for every par
 as USMCA or KORUS are not applied; the collected rate shows them); Section 301 product exclusions and the
 List 3 in-transit rule (10% kept until 2019-06-15 for goods exported before 2019-05-10) are ignored;
 tariff-rate quotas count as in-quota (rate 0). Of the country-specific reciprocal rates of 2025-08-07
-only Vietnam, Taiwan, South Korea and India are in the timeline (additive); Japan's and the EU's 15%
-"inclusive of MFN" cannot be expressed as an additive layer and stay at the 10% baseline; the IEEPA
-duties on Canada and Mexico (largely waived for USMCA goods) and on Brazil are not in the timeline.
+the timeline has Vietnam, Taiwan, South Korea and India (additive) and Japan and the EU (15% all-in:
+max(0, 15% − MFN)); the others stay at the 10% baseline; the IEEPA duties on Canada and Mexico (largely
+waived for USMCA goods) and on Brazil are not in the timeline.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ _COMBINE = {
     "ieepa_fentanyl": "max",
     "ieepa_reciprocal": "max",
     "reciprocal_exemption": "max",
+    "reciprocal_all_in": "max",
     "china_retaliation": "sum",
 }
 _ORIGIN = np.datetime64("1900-01-01", "D").astype(np.int64)
@@ -204,6 +206,8 @@ class Schedule:
             del interval
             for layer, values in table.items():
                 out[layer] = values.ravel()[flat]
+            all_in = out.pop("reciprocal_all_in")
+            share_all_in = (all_in > 0).astype(np.float64)
         else:
             month_idx, month_uniques = pd.factorize(days, sort=False)
             # A month is [its first day, the next month's first day), whatever day the column carries.
@@ -220,8 +224,19 @@ class Schedule:
             for layer, values in table.items():
                 averages = _interval_average(values, compiled.grid, starts, ends)  # (n_keys, n_months)
                 out[layer] = averages.ravel()[flat]
+            # The all-in rate's share of the month's days, and its level on those days (exact while the
+            # all-in rate does not itself change within a month, as in every timeline row so far).
+            active = (table["reciprocal_all_in"] > 0).astype(np.float64)
+            share_all_in = _interval_average(active, compiled.grid, starts, ends).ravel()[flat]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                all_in = np.where(share_all_in > 0, out.pop("reciprocal_all_in") / share_all_in, 0.0)
 
         mfn_rows = mfn[product_codes] if flow == "imports" else np.zeros(len(frame))
+        if share_all_in.any():
+            # All-in rate: the reciprocal duty is what is left of it after MFN, never below zero.
+            out["ieepa_reciprocal"] = out["ieepa_reciprocal"] + share_all_in * np.maximum(
+                all_in - mfn_rows, 0.0
+            )
         result = {"mfn": mfn_rows}
         result.update(out)
         total = np.zeros(len(frame))
@@ -382,19 +397,27 @@ def _compile(timeline: Timeline) -> _Compiled:
         keys = {"all", code} | {g for g, members in timeline.partner_groups.items() if code in members}
         class_keys.append(keys)
     specificity = {"all": 0, "group": 1, "code": 2}
+    # Which partner keys apply to which class, as a boolean matrix over the timeline's keys.
+    key_index, keys = pd.factorize(rows["partner"].astype(object))
+    applies_to = np.array([[key in class_keys[c] for key in keys] for c in range(len(class_keys))])
+    rank_of_key = np.array([specificity[timeline.partner_key_kind(key)] for key in keys])
+    all_days = rows["effective"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    all_rates = rows["rate"].to_numpy(dtype=np.float64)
     steps: dict[tuple[str, str], np.ndarray] = {}
-    for (layer, coverage), block in rows.groupby(["layer", "coverage"], sort=False):
-        block_days = block["effective"].to_numpy().astype("datetime64[D]").astype(np.int64)
-        rank = np.array([specificity[timeline.partner_key_kind(p)] for p in block["partner"]])
+    for (layer, coverage), positions in rows.groupby(["layer", "coverage"], sort=False).indices.items():
+        block_keys = key_index[positions]
+        block_days = all_days[positions]
+        block_rates = all_rates[positions]
+        rank = rank_of_key[block_keys]
         array = np.zeros((len(class_keys), len(grid)))
-        for c, keys in enumerate(class_keys):
-            applies = block["partner"].isin(keys).to_numpy()
+        for c in range(len(class_keys)):
+            applies = applies_to[c, block_keys]
             if not applies.any():
                 continue
             # Latest date wins; on the same date the more specific partner key wins.
             order = np.lexsort((rank[applies], block_days[applies]))
             d = block_days[applies][order]
-            r = block["rate"].to_numpy()[applies][order]
+            r = block_rates[applies][order]
             position = np.searchsorted(d, grid, side="right") - 1
             array[c] = np.where(position >= 0, r[np.maximum(position, 0)], 0.0)
         steps[(str(layer), str(coverage))] = array
@@ -428,11 +451,15 @@ def _layer_table(
                 np.maximum(combined, contribution, out=combined)
         layers[layer] = combined
     exempt = (layers["reciprocal_exemption"] > 0) | (layers["section232"] > 0)
-    layers["ieepa_reciprocal"] = np.where(exempt, 0.0, layers["ieepa_reciprocal"])
+    # An all-in rate (Japan, EU: 15% including MFN) replaces the additive reciprocal rate while in
+    # force; the MFN part is taken off row by row in _evaluate, where each product's MFN is known.
+    all_in = np.where(exempt, 0.0, layers["reciprocal_all_in"])
+    layers["ieepa_reciprocal"] = np.where(exempt | (all_in > 0), 0.0, layers["ieepa_reciprocal"])
+    layers["reciprocal_all_in"] = all_in
     out = {}
-    for layer in _STEP_LAYERS:
+    for layer in (*_STEP_LAYERS, "reciprocal_all_in"):
         values = layers[layer]
-        us_side = layer != "china_retaliation"
+        us_side = layer != "china_retaliation"  # every other layer is a US duty on imports
         if (flow == "imports") != us_side:
             values = np.zeros_like(values)
         out[layer] = values.reshape(n_classes * n_pc, n_int)

@@ -20,6 +20,8 @@ Layers, and how coverage groups of one layer combine for a product:
 * ``ieepa_fentanyl``, ``ieepa_reciprocal`` — coverage ``all``;
 * ``reciprocal_exemption`` — 1 where the product is exempt from the reciprocal duty (Annex II and later
   exemptions), 0 otherwise; not an output layer, used in stacking;
+* ``reciprocal_all_in`` — an all-in rate that includes MFN (Japan and the EU from 2025-08-07: 15%): while in
+  force it replaces the additive reciprocal rate by max(0, all-in − MFN) on non-exempt goods;
 * ``china_retaliation`` — China's duties on US goods: the sum of its actions (they stack).
 """
 
@@ -41,6 +43,7 @@ LAYERS: tuple[str, ...] = (
     "ieepa_fentanyl",
     "ieepa_reciprocal",
     "reciprocal_exemption",
+    "reciprocal_all_in",
     "china_retaliation",
 )
 
