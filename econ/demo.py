@@ -240,9 +240,7 @@ class TrueParameters:
                     ("import_elasticity", f"expected above 1 (CES), got {merged.import_elasticity}")
                 )
             if merged.aggregate_elasticity < 0:
-                problems.append(
-                    ("aggregate_elasticity", f"expected ≥ 0, got {merged.aggregate_elasticity}")
-                )
+                problems.append(("aggregate_elasticity", f"expected ≥ 0, got {merged.aggregate_elasticity}"))
             if merged.unit_value_noise < 0:
                 problems.append(("unit_value_noise", f"expected ≥ 0, got {merged.unit_value_noise}"))
         if problems:
@@ -309,7 +307,7 @@ def _rate_text(rng: np.random.Generator, group: str) -> tuple[str, float]:
 def _make_products(rng: np.random.Generator, scale: float) -> pd.DataFrame:
     """Several thousand HS10 lines over the calibrated chapters, grouped into HS8 and HS6."""
     sizes = _chapter_sizes()
-    n_total = max(int(round(1500 * scale)), 3 * len(sizes))
+    n_total = max(round(1500 * scale), 3 * len(sizes))
     # Bigger chapters get more lines, but not proportionally (real chapters differ less in line counts).
     weights = np.sqrt(sizes.to_numpy())
     # Calibrated chapters need enough lines to span their target duty rate; the pooled rest fewer.
@@ -372,7 +370,7 @@ def _make_products(rng: np.random.Generator, scale: float) -> pd.DataFrame:
     products["hs8"] = products["hs10"].str[:8]
     products["hs6"] = products["hs10"].str[:6]
     products["chapter"] = products["hs10"].str[:2]
-    # One HS8 has one rate and one list: children inherit the first child's (as HS10 lines inherit in the HTS).
+    # One HS8 has one rate and one list: children inherit the first child's, as HS10 lines do in the HTS.
     first = products.groupby("hs8")[["general", "mfn_paid", "list301"]].transform("first")
     products[["general", "mfn_paid", "list301"]] = first
     return products
@@ -426,7 +424,9 @@ def _hts_lines(products: pd.DataFrame) -> list[dict[str, Any]]:
                 units = [{"NO": "No.", "KG": "kg", "DOZ": "doz.", "DPR": "doz. pr.", "X": "X"}[first["unit"]]]
                 rate = {"general": first["general"], "other": "35%", "footnotes": footnotes}
                 if len(in_hs8) == 1 and in_hs8["hs10"].iloc[0].endswith("00"):
-                    lines.append(_hts_line(_dotted(first["hs10"]), 2, first["description"], units=units, **rate))
+                    lines.append(
+                        _hts_line(_dotted(first["hs10"]), 2, first["description"], units=units, **rate)
+                    )
                     continue
                 lines.append(_hts_line(_dotted(hs8), 2, f"Synthetic line {_dotted(hs8)}", **rate))
                 for _, product in in_hs8.iterrows():
@@ -642,7 +642,7 @@ def _calibrate(panel: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
     year24 = panel["month"].dt.year == 2024
     totals = panel[year24].groupby("partner")["value"].sum()
     china_total = totals[CHINA]
-    wanted = {code: size * china_total for code, size, in ((p[0], p[2]) for p in PARTNERS)}
+    wanted = {code: size * china_total for code, size in ((p[0], p[2]) for p in PARTNERS)}
     partner_factor = {code: wanted[code] / totals[code] for code in totals.index if code != CHINA}
     panel["value"] *= panel["partner"].map(partner_factor).fillna(1.0).to_numpy()
 
@@ -721,17 +721,122 @@ CENSUS_HEADER = [
 ]  # fmt: skip
 
 
-def _write_census_year(rows: pd.DataFrame, path: Path) -> None:
-    """One year of `imports/hs` as the API returns it: a JSON array of string arrays, header first."""
-    frame = rows.sort_values(["month", "I_COMMODITY", "SUMMARY_LVL", "CTY_CODE"]).copy()
+def _write_census_year(rows: pd.DataFrame, path: Path, header: list[str], commodity: str) -> None:
+    """One year of an `imports/hs` or `exports/hs` query as the API returns it: a JSON array of string
+    arrays, header first, values as whole numbers in strings."""
+    frame = rows.sort_values(["month", commodity, "SUMMARY_LVL", "CTY_CODE"]).copy()
     frame["time"] = frame["month"].dt.strftime("%Y-%m")
     frame["COMM_LVL"] = "HS10"
-    for col in ["CON_VAL_MO", "GEN_VAL_MO", "CAL_DUT_MO", "CON_QY1_MO"]:
-        frame[col] = frame[col].astype(np.int64).astype(str)
-    body = frame[CENSUS_HEADER].astype(str).to_numpy().tolist()
+    for col in header:
+        if col.endswith("_MO"):
+            frame[col] = frame[col].astype(np.int64).astype(str)
+    body = frame[header].astype(str).to_numpy().tolist()
     # The API puts one row per line; keep that so the file reads like the real thing.
-    text = "[" + json.dumps(CENSUS_HEADER) + ",\n" + ",\n".join(json.dumps(r) for r in body) + "]"
+    text = "[" + json.dumps(header) + ",\n" + ",\n".join(json.dumps(r) for r in body) + "]"
     atomic.write_text(path, text)
+
+
+# US exports to China in 2017, the base year of the PIIE chart, by the products that carry most of it
+# (Schedule B codes; values in $ billion, rounded from Census's 2017 figures, total $129.9B). The rest
+# of US exports to China is spread over `_OTHER_EXPORTS`.
+EXPORTS_TO_CHINA_2017: tuple[tuple[str, str, float], ...] = (
+    ("8802400000", "Aeroplanes, unladen weight over 15,000 kg", 16.3),
+    ("1201900000", "Soybeans, other than seed", 12.2),
+    ("8703240000", "Passenger motor vehicles, spark ignition, over 3,000 cc", 10.5),
+    ("8542310000", "Processors and controllers, electronic integrated circuits", 6.1),
+    ("2709000000", "Crude petroleum oils", 4.4),
+    ("8486200000", "Machines for making semiconductor devices", 4.0),
+    ("8411910000", "Parts of turbojets and turbopropellers", 3.9),
+    ("4703210000", "Chemical wood pulp, bleached, coniferous", 3.0),
+    ("7404000000", "Copper waste and scrap", 2.3),
+    ("9018908000", "Medical instruments and appliances, other", 2.2),
+    ("3901100000", "Polyethylene, specific gravity below 0.94", 1.8),
+    ("2711110000", "Liquefied natural gas", 1.5),
+    ("4403990000", "Wood in the rough, other", 1.4),
+    ("8708990000", "Parts of motor vehicles, other", 1.4),
+    ("5201000000", "Cotton, not carded or combed", 1.0),
+    ("0203290000", "Meat of swine, frozen, other", 0.7),
+    ("2701120000", "Bituminous coal", 0.6),
+    ("1001990000", "Wheat, other", 0.35),
+    ("1005900000", "Corn (maize), other than seed", 0.15),
+)
+_OTHER_EXPORTS = {  # chapter → $ billion: machinery, instruments, chemicals, plastics and the rest
+    "84": 14.0, "85": 11.0, "90": 6.5, "29": 3.5, "38": 2.5, "39": 2.0, "30": 2.0, "71": 2.5,
+    "87": 1.5, "47": 1.0, "44": 1.0, "23": 0.8, "02": 0.8, "33": 0.6, "48": 0.5, "94": 0.3,
+}  # fmt: skip
+EXPORT_PARTNERS = ("5700", "1220", "2010", "5880")
+EXPORTS_HEADER = ["E_COMMODITY", "CTY_CODE", "CTY_NAME", "ALL_VAL_MO", "SUMMARY_LVL", "time", "COMM_LVL"]
+
+
+def _export_products(rng: np.random.Generator) -> pd.DataFrame:
+    rows = [{"hs10": code, "value_2017": value * 1e9} for code, _, value in EXPORTS_TO_CHINA_2017]
+    for chapter, total in _OTHER_EXPORTS.items():
+        n = 6
+        shares = rng.dirichlet(np.ones(n))
+        for share in shares:
+            code = f"{chapter}{rng.integers(1, 99):02d}{rng.integers(10, 99):02d}{rng.integers(0, 99):02d}00"
+            rows.append({"hs10": code, "value_2017": share * total * 1e9})
+    return pd.DataFrame(rows).drop_duplicates("hs10", ignore_index=True)
+
+
+def simulate_exports(*, seed: int, truth: TrueParameters, hts_path: Path) -> pd.DataFrame:
+    """US exports by product × partner × month. China's buyers face China's retaliatory tariff τ and
+    substitute away from US goods with the same elasticity σ as US buyers do between partners:
+    v_ijt = v_ij · exp(trend + shocks) · (1 + τ_ijt)^(−σ·passthrough), calibrated to 2017 values."""
+    from econ.tariffs import Schedule
+
+    rng = np.random.default_rng([seed, 3])
+    products = _export_products(rng)
+    months = _months()
+    names = {code: name for code, name, *_ in PARTNERS}
+    grid = pd.MultiIndex.from_product(
+        [products.index, EXPORT_PARTNERS, range(len(months))], names=["product", "partner", "month_index"]
+    ).to_frame(index=False)
+    grid["hs10"] = products["hs10"].to_numpy()[grid["product"]]
+    grid["hs8"] = grid["hs10"].str[:8]
+    grid["month"] = months[grid["month_index"]]
+    rates = Schedule.from_hts([hts_path]).monthly_rates(
+        grid[["hs10", "hs8", "partner", "month"]], flow="exports"
+    )
+    tau = rates["china_retaliation"].to_numpy()
+    n = len(products)
+    pair_level = rng.normal(0.0, 0.6, (n, len(EXPORT_PARTNERS)))
+    pair_level[:, 0] = 0.0  # China's level is set by the calibration below
+    shocks = np.cumsum(rng.normal(0.0, 0.04, (n, len(EXPORT_PARTNERS), len(months))), axis=2)
+    partner_pos = pd.Categorical(grid["partner"], categories=list(EXPORT_PARTNERS)).codes
+    product, month_index = grid["product"].to_numpy(), grid["month_index"].to_numpy()
+    log_value = (
+        pair_level[product, partner_pos]
+        + shocks[product, partner_pos, month_index]
+        + 0.03 * month_index / 12
+        - truth.import_elasticity * truth.passthrough * np.log1p(tau)
+    )
+    value = np.exp(log_value)
+    # Scale each product × partner so that its 2017 total is its 2017 value (other partners: random
+    # multiples of China's, as US exports to Canada, Mexico and Japan are larger than to China).
+    base = pd.Series(value).where(grid["month"].dt.year.eq(2017).to_numpy(), 0.0)
+    base_total = base.groupby([product, partner_pos]).transform("sum").to_numpy()
+    multiple = np.array([1.0, 2.2, 1.9, 0.5])[partner_pos] * np.exp(pair_level[product, partner_pos])
+    target = products["value_2017"].to_numpy()[product] * multiple
+    grid["value"] = np.round(value * target / base_total)
+    grid["CTY_NAME"] = grid["partner"].map(names)
+    return grid
+
+
+def _export_rows(grid: pd.DataFrame) -> pd.DataFrame:
+    rows = pd.DataFrame(
+        {
+            "E_COMMODITY": grid["hs10"],
+            "CTY_CODE": grid["partner"],
+            "CTY_NAME": grid["CTY_NAME"],
+            "month": grid["month"],
+            "ALL_VAL_MO": grid["value"],
+            "SUMMARY_LVL": "DET",
+        }
+    )
+    total = rows.groupby(["E_COMMODITY", "month"], as_index=False)["ALL_VAL_MO"].sum()
+    total = total.assign(CTY_CODE="-", CTY_NAME="TOTAL FOR ALL COUNTRIES", SUMMARY_LVL="CGP")
+    return pd.concat([rows, total], ignore_index=True)
 
 
 def write(
@@ -767,7 +872,12 @@ def write(
     files = [hts_path]
     for year, rows in census.groupby(census["month"].dt.year):
         path = target / "census" / f"imports_hs10_{year}.json"
-        _write_census_year(rows, path)
+        _write_census_year(rows, path, CENSUS_HEADER, "I_COMMODITY")
+        files.append(path)
+    exports = _export_rows(simulate_exports(seed=seed, truth=truth, hts_path=hts_path))
+    for year, rows in exports.groupby(exports["month"].dt.year):
+        path = target / "census" / f"exports_hs10_{year}.json"
+        _write_census_year(rows, path, EXPORTS_HEADER, "E_COMMODITY")
         files.append(path)
 
     truth_record = {
@@ -787,7 +897,10 @@ def write(
         "partners": {code: name for code, name, *_ in PARTNERS},
         "fta_preference": FTA_PREFERENCE,
         "calibration_china_2024": calibration.reset_index().to_dict(orient="records"),
-        "listed_share_china_2024": {"target": CHINA_2024_LISTED_SHARE, "achieved": calibration.attrs["listed_share"]},
+        "listed_share_china_2024": {
+            "target": CHINA_2024_LISTED_SHARE,
+            "achieved": calibration.attrs["listed_share"],
+        },
     }
     atomic.write_json(target / "truth.json", truth_record)
     files.append(target / "truth.json")

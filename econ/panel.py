@@ -84,6 +84,21 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "partner_id": "int16",
     "month_id": "int32",
 }
+# US exports (Census exports/hs, ALL_VAL_MO) with China's retaliatory tariff from the tariff engine: the
+# weights and rates of "China's tariff on US goods".
+EXPORTS_SCHEMA: dict[str, str] = {
+    "hs10": "str",
+    "hs8": "str",
+    "hs6": "str",
+    "chapter": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "month": "datetime",
+    "value": "float64",
+    "china_retaliation": "float64",
+    "month_id": "int32",
+}
+
 # The tariff schedule's numbered lines as `econ.sources.hts.read` gives them (one revision), so that
 # notebooks rebuild the schedule from processed data and never parse raw files.
 TARIFF_LINES_SCHEMA: dict[str, str] = {
@@ -96,7 +111,11 @@ TARIFF_LINES_SCHEMA: dict[str, str] = {
     "chapter99": "list",
     "revision": "str",
 }
-SCHEMAS: dict[str, dict[str, str]] = {"imports": IMPORTS_SCHEMA, "tariff_lines": TARIFF_LINES_SCHEMA}
+SCHEMAS: dict[str, dict[str, str]] = {
+    "imports": IMPORTS_SCHEMA,
+    "exports": EXPORTS_SCHEMA,
+    "tariff_lines": TARIFF_LINES_SCHEMA,
+}
 
 
 # -------------------------------------------------------------------------------------------- manifest
@@ -184,9 +203,10 @@ class RawInputs:
 
     census_imports: tuple[Path, ...]
     hts: tuple[Path, ...]
+    census_exports: tuple[Path, ...] = ()  # optional: without them there is no exports panel
 
     def all(self) -> tuple[Path, ...]:
-        return self.census_imports + self.hts
+        return self.census_imports + self.census_exports + self.hts
 
 
 def find_inputs(dataset: Dataset) -> RawInputs:
@@ -199,14 +219,13 @@ def find_inputs(dataset: Dataset) -> RawInputs:
     if dataset == "demo":
         root = paths.demo_dir()
         census = tuple(sorted((root / "census").glob("imports_hs10_*.json")))
+        exports = tuple(sorted((root / "census").glob("exports_hs10_*.json")))
         hts = tuple(sorted((root / "hts").glob("*.json")))
         hint = "run `econ demo` first"
     else:
         root = paths.raw_dir()
-        newest: dict[str, Path] = {}
-        for path in sorted((root / "census").glob("*/imports_hs*.json")):  # vintages sort by name
-            newest[path.name] = path
-        census = tuple(sorted(newest.values()))
+        census = _newest_by_name(root / "census", "*/imports_hs*.json")
+        exports = _newest_by_name(root / "census", "*/exports_hs*.json")
         hts = ()
         for vintage in sorted((root / "hts").glob("*/"), reverse=True):
             found = sorted(vintage.glob("*.json")) or sorted(vintage.glob("*.csv"))
@@ -217,26 +236,28 @@ def find_inputs(dataset: Dataset) -> RawInputs:
     missing = [name for name, files in (("census imports", census), ("hts", hts)) if not files]
     if missing:
         raise EconError(f"{dataset} data: no {' and no '.join(missing)} files under {root}; {hint}")
-    return RawInputs(census_imports=census, hts=hts)
+    return RawInputs(census_imports=census, hts=hts, census_exports=exports)
+
+
+def _newest_by_name(folder: Path, pattern: str) -> tuple[Path, ...]:
+    newest: dict[str, Path] = {}
+    for path in sorted(folder.glob(pattern)):  # vintage folders sort by name, the newest last
+        newest[path.name] = path
+    return tuple(sorted(newest.values()))
 
 
 # ----------------------------------------------------------------------------------------------- build
 
 
-def _read_census_imports(files: Sequence[Path]) -> pd.DataFrame:
+def _read_census(files: Sequence[Path], *, needed: set[str], expected: str) -> pd.DataFrame:
     from econ.sources import census
 
     frames = []
     for path in files:
         frame = census.read(path)
-        needed = {"commodity", "partner", "period", "con_val_mo", "cal_dut_mo"}
         absent = needed - set(frame.columns)
         if absent:
-            raise InputFormatError(
-                path,
-                f"missing variables {sorted(absent)}",
-                expected="an imports/hs response with CON_VAL_MO, CAL_DUT_MO, CTY_CODE and time",
-            )
+            raise InputFormatError(path, f"missing variables {sorted(absent)}", expected=expected)
         frame["source_file"] = path.name
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True)
@@ -261,7 +282,9 @@ def tariff_lines(inputs: RawInputs) -> pd.DataFrame:
         {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
     )
     frame["mfn_ad_valorem"] = lines["mfn_ad_valorem"].astype("float64")
-    frame["chapter99"] = [list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]]
+    frame["chapter99"] = [
+        list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]
+    ]
     frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
     return frame[list(TARIFF_LINES_SCHEMA)]
 
@@ -302,10 +325,11 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
             "partner_name": raw["partner_name"].astype(str) if "partner_name" in raw else raw["partner"],
             "month": raw["period"].dt.to_timestamp(),
             "value": raw["con_val_mo"].astype("float64"),
-            "general_value": (raw["gen_val_mo"] if "gen_val_mo" in raw else raw["con_val_mo"]).astype("float64"),
+            "general_value": raw.get("gen_val_mo", raw["con_val_mo"]).astype("float64"),
             "duty": raw["cal_dut_mo"].astype("float64"),
-            "quantity": (raw["con_qy1_mo"] if "con_qy1_mo" in raw else np.nan).astype("float64"),
-            "quantity_unit": raw["unit_qy1"].astype(str) if "unit_qy1" in raw else "",
+            # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
+            "quantity": raw.get("con_qy1_mo", pd.Series(0.0, index=raw.index)).astype("float64"),
+            "quantity_unit": raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
         }
     )
     panel["hs8"] = panel["hs10"].str[:8]
@@ -329,6 +353,29 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return panel[list(IMPORTS_SCHEMA)]
 
 
+def exports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The exports panel from Census exports/hs rows: value and China's retaliatory tariff."""
+    panel = pd.DataFrame(
+        {
+            "hs10": raw["commodity"].astype(str),
+            "partner": raw["partner"].astype(str),
+            "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
+            "month": raw["period"].dt.to_timestamp(),
+            "value": raw["all_val_mo"].astype("float64"),
+        }
+    )
+    panel["hs8"] = panel["hs10"].str[:8]
+    panel["hs6"] = panel["hs10"].str[:6]
+    panel["chapter"] = panel["hs10"].str[:2]
+    rates = _schedule_from_lines(lines).monthly_rates(
+        panel[["hs10", "hs8", "partner", "month"]], flow="exports"
+    )
+    panel["china_retaliation"] = rates["china_retaliation"].to_numpy(dtype="float64")
+    panel["month_id"] = (panel["month"].dt.year * 12 + panel["month"].dt.month - 1).astype("int32")
+    panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
+    return panel[list(EXPORTS_SCHEMA)]
+
+
 def check_schema(frame: pd.DataFrame, name: str, *, where: str) -> None:
     """Raise SchemaError unless `frame` has exactly the columns and types of panel `name`."""
     schema = SCHEMAS[name]
@@ -344,10 +391,10 @@ def check_schema(frame: pd.DataFrame, name: str, *, where: str) -> None:
             continue
         dtype = frame[col].dtype
         ok = {
-            "str": pd.api.types.is_string_dtype(dtype) or dtype == object,
+            "str": pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype),
             "datetime": pd.api.types.is_datetime64_any_dtype(dtype),
             "float64": dtype == np.float64,
-            "list": dtype == object,
+            "list": pd.api.types.is_object_dtype(dtype),
         }.get(kind, str(dtype) == kind)
         if not ok:
             problems.append(f"column {col!r} is {dtype}, expected {kind}")
@@ -375,14 +422,30 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
                 return previous
 
         lines = tariff_lines(inputs)
-        imports = imports_panel(_read_census_imports(inputs.census_imports), lines)
+        raw = _read_census(
+            inputs.census_imports,
+            needed={"commodity", "partner", "period", "con_val_mo", "cal_dut_mo"},
+            expected="an imports/hs response with CON_VAL_MO, CAL_DUT_MO, CTY_CODE and time",
+        )
+        panels = [("tariff_lines", lines), ("imports", imports_panel(raw, lines))]
+        if inputs.census_exports:
+            raw = _read_census(
+                inputs.census_exports,
+                needed={"commodity", "partner", "period", "all_val_mo"},
+                expected="an exports/hs response with ALL_VAL_MO, CTY_CODE and time",
+            )
+            panels.append(("exports", exports_panel(raw, lines)))
+        imports = panels[1][1]
         outputs: dict[str, dict[str, Any]] = {}
-        for name, frame in (("tariff_lines", lines), ("imports", imports)):
+        for name, frame in panels:
             check_schema(frame, name, where="econ build")
             out = folder / f"{name}.parquet"
             atomic.write_parquet(frame, out)
             outputs[name] = {"path": out.name, "sha256": sha256_file(out), "rows": len(frame)}
-        outputs["imports"]["months"] = [imports["month"].min().strftime("%Y-%m"), imports["month"].max().strftime("%Y-%m")]
+        outputs["imports"]["months"] = [
+            imports["month"].min().strftime("%Y-%m"),
+            imports["month"].max().strftime("%Y-%m"),
+        ]
         manifest = Manifest(
             dataset=dataset,
             outputs=outputs,

@@ -84,7 +84,14 @@ def rate_lines(
 
 
 def rate_bars(
-    frame: pd.DataFrame, *, x: str, y: str, hue: str | None, title: str, dataset: str, ylabel: str = "duty rate"
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None,
+    title: str,
+    dataset: str,
+    ylabel: str = "duty rate",
 ) -> Figure:
     """Bars of rates by category (for example HS chapter)."""
     figure, ax = plt.subplots()
@@ -103,6 +110,34 @@ def layer_areas(
     figure, ax = plt.subplots()
     present = [layer for layer in layers if layer in frame.columns and frame[layer].abs().sum() > 0]
     ax.stackplot(frame[x], *(frame[layer] for layer in present), labels=present, alpha=0.85)
+    percent_axis(ax)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.legend(loc="upper left", fontsize=8)
+    mark_milestones(ax)
+    label_synthetic(figure, dataset)
+    figure.tight_layout()
+    return figure
+
+
+def published_comparison(
+    frame: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str,
+    title: str,
+    dataset: str,
+    ylabel: str = "average tariff",
+) -> Figure:
+    """Computed series as lines, published figures for the same series as dots of the same colour."""
+    figure, ax = plt.subplots()
+    for colour, (key, series) in zip(PALETTE, frame.groupby(hue, sort=True), strict=False):
+        ax.plot(series[x], series[y], color=colour, linewidth=1.8, label=f"{key} (computed)")
+        points = published[published[hue] == key]
+        if len(points):
+            ax.scatter(points["date"], points["average"], color=colour, edgecolor="black", zorder=3,
+                       s=36, label=f"{key} (published)")  # fmt: skip
     percent_axis(ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.legend(loc="upper left", fontsize=8)

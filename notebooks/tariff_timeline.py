@@ -115,4 +115,37 @@ figure = plots.layer_areas(
     average, x="date", layers=list(panel.TARIFF_LAYERS), dataset=dataset,
     title=f"Average US tariff on imports from {name}, fixed 2017 weights",
 )  # fmt: skip
-headline(average_tariff_peak=average["total"].max(), average_tariff_last=average["total"].iloc[-1])
+figures = headline(average_tariff_peak=average["total"].max(), average_tariff_last=average["total"].iloc[-1])
+
+# %% [markdown]
+# ## US on China and China on US, beside the PIIE chart
+# The same measure both ways: the US tariff on imports from China weighted by 2017 US imports from China,
+# and China's retaliatory tariff (over and above China's MFN rate, which the schedule does not hold)
+# weighted by 2017 US exports to China. Dots are PIIE's published figures.
+
+# %%
+if partner == "5700":
+    exports = panel.load("exports", dataset)
+    export_weights = tariffs.base_year_weights(exports[exports["partner"] == partner], year=2017)
+    both = tariffs.us_china_averages(
+        schedule, us_imports_from_china=weights, us_exports_to_china=export_weights, dates=dates
+    )
+    published = tariffs.published_averages()
+    figure = plots.published_comparison(
+        both, published, x="date", y="total", hue="direction", dataset=dataset,
+        title="Average tariffs between the US and China, fixed 2017 weights",
+    )  # fmt: skip
+    after_geneva = both[both["date"] == pd.Timestamp("2025-06-01")].set_index("direction")["total"]
+    figures = headline(
+        us_on_china_after_geneva=after_geneva.get("US on China"),
+        china_on_us_after_geneva=after_geneva.get("China on US"),
+    )
+    if dataset == "demo":
+        display(
+            Markdown(
+                "On the demo world the computed US-on-China line runs below PIIE's points from 2018 to 2025: "
+                "the demo is calibrated to 2024 trade, and less of its 2017 trade sits on the Section 301 "
+                "lists than of the real 2017 trade, since its diversion away from listed goods after 2018 "
+                "is only what its true elasticities imply. On real data the two should meet."
+            )
+        )

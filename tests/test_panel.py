@@ -68,7 +68,7 @@ def test_corrupted_parquet_is_named_and_rebuilt(home: Path) -> None:
     path = paths.processed_dir() / "demo" / "imports.parquet"
     original = path.read_bytes()
     path.write_bytes(original[: len(original) // 2])  # truncated
-    with pytest.raises(IntegrityError, match="imports.parquet"):
+    with pytest.raises(IntegrityError, match=r"imports\.parquet"):
         panel.load("imports")
     rebuilt = panel.build(dataset="demo")
     assert not rebuilt.skipped
@@ -85,9 +85,9 @@ def test_unknown_panel_and_columns(home: Path) -> None:
 
 
 def test_missing_data_says_what_to_run(econ_home: Path) -> None:
-    with pytest.raises(EconError, match="econ demo"):
+    with pytest.raises(EconError, match=r"econ demo"):
         panel.build(dataset="demo")
-    with pytest.raises(EconError, match="econ build"):
+    with pytest.raises(EconError, match=r"econ build"):
         panel.load("imports")
 
 
@@ -95,7 +95,7 @@ def test_truncated_census_file_names_the_file(econ_home: Path) -> None:
     demo.write(seed=3, scale=0.02)
     path = econ_home / "data/raw/demo/census/imports_hs10_2019.json"
     path.write_text(path.read_text()[:5000])
-    with pytest.raises(InputFormatError, match="imports_hs10_2019.json"):
+    with pytest.raises(InputFormatError, match=r"imports_hs10_2019\.json"):
         panel.build(dataset="demo")
     assert not (econ_home / "data/processed/demo/imports.parquet").exists()  # nothing half-written
 

@@ -11,20 +11,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from econ.tariffs import Schedule, average_tariff, base_year_weights
+from econ.tariffs import Schedule, average_tariff, base_year_weights, published_averages
 
 demo = pytest.importorskip("econ.demo")
 panel_module = pytest.importorskip("econ.panel")
 
 CHINA = "5700"
-# FACTS §2 (PIIE, Bown): trade-weighted average US tariff on Chinese goods.
+# FACTS §2 (PIIE, Bown): trade-weighted average US tariff on Chinese goods, as the package records it.
+_published = published_averages()
 PIIE = {
-    "2018-01-15": 0.031,
-    "2018-12-15": 0.120,
-    "2020-03-01": 0.193,
-    "2025-01-20": 0.208,
-    "2025-04-15": 1.255,  # "about 124–127%": the midpoint, with the same 5-point band
-    "2025-05-20": 0.511,
+    f"{row.date:%Y-%m-%d}": row.average
+    for row in _published[_published["direction"] == "US on China"].itertuples()
 }
 
 

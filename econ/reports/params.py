@@ -84,7 +84,7 @@ class TariffTimeline(NotebookParameters):
     """notebooks/tariff_timeline.ipynb: statutory and collected tariff rates, one partner against the rest."""
 
     notebook: ClassVar[str] = "tariff_timeline"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")
+    reads: ClassVar[tuple[str, ...]] = ("imports", "exports", "tariff_lines")
 
     partner: CensusCode = "5700"
     start: Month = "2017-01"

@@ -15,6 +15,7 @@ from econ.tariffs.collected import (
     base_year_weights,
     collected_vs_statutory,
     piie_dates,
+    published_averages,
     us_china_averages,
 )
 from econ.tariffs.engine import OUTPUT_LAYERS, Flow, Schedule
@@ -34,6 +35,7 @@ __all__ = [
     "load_scenario",
     "load_timeline",
     "piie_dates",
+    "published_averages",
     "scenario_names",
     "us_china_averages",
 ]

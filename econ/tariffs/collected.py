@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from os import PathLike
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -189,3 +190,11 @@ def us_china_averages(
         )
         parts.append(rated.drop(columns="partner").assign(direction=direction))
     return pd.concat(parts, ignore_index=True)
+
+
+def published_averages() -> pd.DataFrame:
+    """Published trade-weighted averages to compare against (PIIE's chart, FACTS §2): date, direction
+    ("US on China" or "China on US"), average (a fraction) and source. Validation targets, not inputs."""
+    path = Path(__file__).parent / "data" / "published.csv"
+    frame = pd.read_csv(path, dtype={"direction": str, "source": str}, parse_dates=["date"])
+    return frame

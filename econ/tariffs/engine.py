@@ -246,7 +246,8 @@ class Schedule:
         diagnostics["non_ad_valorem_lines"] = self.non_ad_valorem_lines
         diagnostics["section301_lines"] = self.section301_lines
         self.last_diagnostics = diagnostics
-        if diagnostics.get("rows_unmatched"):
+        # US exports are Schedule B codes, not HTS lines: only US imports need the MFN rate.
+        if diagnostics.get("rows_unmatched") and flow == "imports":
             log.warning(
                 "tariffs: %d rows have product codes not in the schedule (mfn 0)",
                 diagnostics["rows_unmatched"],
