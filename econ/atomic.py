@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -39,7 +40,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -78,8 +79,33 @@ def write_parquet(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         frame.to_parquet(tmp, index=False, compression="zstd")
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Make the rename itself durable; not every platform lets a directory be opened.
+def sweep(
+    folder: str | os.PathLike[str], *, target: str | None = None, older_than: float | None = None
+) -> list[Path]:
+    """Remove the temporary files `atomic_path` left in `folder` when its process was killed outright
+    (SIGKILL, a power cut: no cleanup runs then). Returns what was removed.
+
+    ``target`` limits the sweep to the temporary files of one destination name; ``older_than`` (seconds)
+    spares files younger than that. Without ``older_than`` call it only while holding the home lock, so
+    that no live writer's file is taken from under it.
+    """
+    base = Path(folder)
+    if not base.is_dir():
+        return []
+    pattern = f".{target}.*.tmp" if target else ".*.tmp"
+    cutoff = None if older_than is None else time.time() - older_than
+    removed = []
+    for path in base.glob(pattern):
+        with contextlib.suppress(OSError):
+            if cutoff is not None and path.stat().st_mtime > cutoff:
+                continue
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def fsync_dir(folder: str | os.PathLike[str]) -> None:
+    """Make the renames in `folder` durable (a no-op where a directory cannot be opened)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

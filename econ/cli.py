@@ -5,8 +5,14 @@
     econ build   [--data demo|real] [--force]                     raw files -> processed panels
     econ report  [RUN ...] [--jobs N] [--dry-run] [--force] ...   run notebooks, render HTML
 
-Flags mirror the keyword arguments of the functions they call. Errors of the project's own kind
-(`econ.errors.EconError`) print one line and exit with status 2; `--debug` shows the traceback.
+Flags mirror the keyword arguments of the functions they call. Every failure prints one line on stderr
+and no traceback (`econ --debug ...` shows it):
+
+* errors of the project's own kind (`econ.errors.EconError`: bad input, bad parameters, a locked home, a
+  failed download) and operating-system errors (a folder that cannot be created or written) exit with
+  status 2; a bad option on the command line exits 2 too (argparse);
+* `econ fetch` exits 3 when offline; `econ report` exits 1 when a run failed;
+* anything else is a bug in econ: one line saying so, status 1.
 """
 
 from __future__ import annotations
@@ -30,9 +36,14 @@ def _parse_assignment(text: str) -> tuple[str, str]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from econ import demo
+    from econ import atomic, demo
+    from econ.lock import home_lock
 
-    truth = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []))
+    # The demo world is the input of `econ build`: never rewrite it under a build that is reading it.
+    with home_lock("demo"):
+        truth = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []))
+        for folder in (truth.folder, truth.folder / "hts", truth.folder / "census"):
+            atomic.sweep(folder)  # temporary files of a demo killed outright
     print(f"demo world written to {truth.folder} ({truth.rows:,} import rows; truth in truth.json)")
     return 0
 
@@ -120,14 +131,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Any = args.handler
     try:
         return int(handler(args))
-    except EconError as error:
-        if args.debug:
-            raise
-        print(f"econ: error: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("econ: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"econ: {describe(error, command=args.command)}", file=sys.stderr)
+        return 1 if _is_bug(error) else 2
+
+
+def _is_bug(error: BaseException) -> bool:
+    return not isinstance(error, EconError | OSError)
+
+
+def describe(error: BaseException, *, command: str) -> str:
+    """One line for the terminal: what went wrong and, where it helps, what to do."""
+    if isinstance(error, EconError):
+        text = f"error: {error}"
+    elif isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        reason = error.strerror or type(error).__name__
+        text = f"error: {where}{reason} — check that ECON_HOME ({_home()}) is a folder you can write to"
+    else:
+        text = (
+            f"internal error, a bug in econ: {type(error).__name__}: {error} "
+            f"(`econ --debug {command} ...` shows the traceback; please report it)"
+        )
+    return " ".join(text.split())  # messages quoting YAML or a file can span lines: keep to one
+
+
+def _home() -> str:
+    from econ import paths
+
+    return str(paths.home())
 
 
 if __name__ == "__main__":  # pragma: no cover

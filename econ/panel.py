@@ -40,6 +40,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,22 +138,42 @@ class Manifest:
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
+        """The manifest in `folder`, None if there is none; IntegrityError if it is unreadable or malformed
+        (truncated, edited by hand), naming the file and the field."""
         path = folder / "manifest.json"
         if not path.exists():
             return None
+
+        def bad(problem: str) -> IntegrityError:
+            return IntegrityError(f"{path}: unreadable manifest ({problem}); run `econ build --force`")
+
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                dataset=raw["dataset"],
-                outputs=raw["outputs"],
-                inputs=raw["inputs"],
-                code=raw.get("code", ""),
-                created=raw.get("created", ""),
-                econ_version=raw.get("econ_version", ""),
-                notes=raw.get("notes", []),
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise IntegrityError(f"{path}: unreadable manifest ({error}); run `econ build --force`") from None
+        except (OSError, ValueError) as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            raise bad(str(error)) from None
+        if not isinstance(raw, dict):
+            raise bad("not a JSON object")
+        for key, kind in (("dataset", str), ("outputs", dict), ("inputs", dict)):
+            if not isinstance(raw.get(key), kind):
+                raise bad(f"{key!r} is missing or not a {kind.__name__}")
+        for name, record in raw["outputs"].items():
+            if not isinstance(record, dict):
+                raise bad(f"outputs.{name} is not an object")
+            for key in ("path", "sha256"):
+                if not isinstance(record.get(key), str) or not record[key]:
+                    raise bad(f"outputs.{name}.{key} is missing or not text")
+            # a plain file name inside the folder: a hand-edited "../x" must not send load() elsewhere
+            if Path(record["path"]).name != record["path"] or record["path"].startswith("."):
+                raise bad(f"outputs.{name}.path {record['path']!r} is not a file name in {folder}")
+        return cls(
+            dataset=raw["dataset"],
+            outputs=raw["outputs"],
+            inputs=raw["inputs"],
+            code=str(raw.get("code", "")),
+            created=str(raw.get("created", "")),
+            econ_version=str(raw.get("econ_version", "")),
+            notes=[str(note) for note in raw.get("notes") or []] if isinstance(raw.get("notes"), list) else [],
+        )
 
     def write(self, folder: Path) -> None:
         record = {
@@ -409,9 +431,14 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
     with home_lock("build"):
         inputs = find_inputs(dataset)
         folder = paths.processed_dir() / dataset
+        _recover(folder)
         input_hashes = {str(_relative(p)): sha256_file(p) for p in inputs.all()}
         code = code_hash()
-        previous = Manifest.read(folder)
+        try:
+            previous = Manifest.read(folder)
+        except IntegrityError as error:
+            log.warning("%s; rebuilding", error)
+            previous = None
         if not force and previous is not None and previous.inputs == input_hashes and previous.code == code:
             try:
                 verify(previous, folder)
@@ -436,25 +463,94 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
             )
             panels.append(("exports", exports_panel(raw, lines)))
         imports = panels[1][1]
-        outputs: dict[str, dict[str, Any]] = {}
         for name, frame in panels:
             check_schema(frame, name, where="econ build")
-            out = folder / f"{name}.parquet"
-            atomic.write_parquet(frame, out)
-            outputs[name] = {"path": out.name, "sha256": sha256_file(out), "rows": len(frame)}
-        outputs["imports"]["months"] = [
-            imports["month"].min().strftime("%Y-%m"),
-            imports["month"].max().strftime("%Y-%m"),
-        ]
-        manifest = Manifest(
-            dataset=dataset,
-            outputs=outputs,
-            inputs=input_hashes,
-            code=code,
-            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        )
-        manifest.write(folder)
+        # Everything is written into a staging folder first and swapped in as a whole (see _commit), so a
+        # build killed at any moment leaves the previous panels and their manifest together, never a new
+        # Parquet file beside the old manifest.
+        staging = _staging(folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            outputs: dict[str, dict[str, Any]] = {}
+            for name, frame in panels:
+                out = staging / f"{name}.parquet"
+                atomic.write_parquet(frame, out)
+                outputs[name] = {"path": out.name, "sha256": sha256_file(out), "rows": len(frame)}
+            outputs["imports"]["months"] = [
+                imports["month"].min().strftime("%Y-%m"),
+                imports["month"].max().strftime("%Y-%m"),
+            ]
+            manifest = Manifest(
+                dataset=dataset,
+                outputs=outputs,
+                inputs=input_hashes,
+                code=code,
+                created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            )
+            manifest.write(staging)  # last: a staging folder with a manifest is complete
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed (not killed) build leaves nothing behind
+            raise
+        _commit(staging, folder)
         return manifest
+
+
+# The commit protocol of a build, in the order its steps happen (a SIGKILL can fall between any two):
+#
+#   1. data/processed/.demo.new/   written file by file (each atomically), manifest.json last;
+#   2. data/processed/demo/        renamed to .demo.old/;
+#   3. data/processed/.demo.new/   renamed to demo/;
+#   4. data/processed/.demo.old/   removed.
+#
+# Killed in 1, demo/ is untouched. Between 2 and 3 there is no demo/: readers take .demo.new/ when it holds
+# a manifest (it is complete) else .demo.old/ (see _current), and the next build finishes the swap
+# (_recover). Killed in 4, a leftover .demo.old/ is removed by the next build.
+
+
+def _staging(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.new")
+
+
+def _retired(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.old")
+
+
+def _commit(staging: Path, folder: Path) -> None:
+    atomic.fsync_dir(staging)
+    retired = _retired(folder)
+    shutil.rmtree(retired, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, retired)
+    os.replace(staging, folder)
+    atomic.fsync_dir(folder.parent)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _recover(folder: Path) -> None:
+    """Finish (or undo) the commit of a build that was killed part-way; called under the home lock."""
+    staging, retired = _staging(folder), _retired(folder)
+    if not folder.exists():
+        for candidate in (staging, retired):  # the new set if it is complete, else the previous one
+            if (candidate / "manifest.json").is_file():
+                log.warning("%s: finishing the swap of a build that was interrupted", folder)
+                os.replace(candidate, folder)
+                break
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+    atomic.sweep(folder)
+
+
+def _current(folder: Path) -> Path:
+    """The folder holding a dataset's committed panels, for readers (who take no lock): `folder`, or during
+    the instant of a swap — or after a build killed in that instant — the complete set beside it."""
+    if (folder / "manifest.json").is_file():
+        return folder
+    for candidate in (_staging(folder), _retired(folder)):
+        if not folder.exists() and (candidate / "manifest.json").is_file():
+            return candidate
+    return folder
 
 
 def _relative(path: Path) -> Path:
@@ -483,7 +579,7 @@ def verify(manifest: Manifest, folder: Path, names: Iterable[str] | None = None)
 
 def manifest(dataset: Dataset = "demo") -> Manifest:
     """The manifest of a built dataset (raises if the dataset has not been built)."""
-    folder = paths.processed_dir() / dataset
+    folder = _current(paths.processed_dir() / dataset)
     found = Manifest.read(folder)
     if found is None:
         hint = "econ demo && econ build" if dataset == "demo" else "econ build --data real"
@@ -508,7 +604,7 @@ def load(name: str, dataset: Dataset = "demo", *, columns: Sequence[str] | None 
     """Read processed panel `name` of `dataset`, after checking its hash against the manifest."""
     if name not in SCHEMAS:
         raise EconError(f"unknown panel {name!r}; expected one of {', '.join(SCHEMAS)}")
-    folder = paths.processed_dir() / dataset
+    folder = _current(paths.processed_dir() / dataset)
     found = manifest(dataset)
     if name not in found.outputs:
         raise EconError(f"{folder / 'manifest.json'}: no panel {name!r}; run `econ build --data {dataset}`")

@@ -127,6 +127,9 @@ def run_reports(
 
     # Decide under the lock: another `econ report` may have just rebuilt what this one would.
     with home_lock("report"):
+        # A report killed outright (SIGKILL, power cut) leaves hidden temporary files, never a half report.
+        for leftover in (folder, folder / "_failed"):
+            atomic.sweep(leftover)
         manifest, outcome = decide()
         decisions = outcome.decisions
         shared = build_provenance()

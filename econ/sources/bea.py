@@ -178,12 +178,19 @@ def _year_from_text(text: str) -> int | None:
 
 
 def _csv_grid(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputFormatError(path, f"cannot read the file: {error.strerror or error}") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        raise InputFormatError(path, f"malformed CSV ({error})", where=f"line {reader.line_num}") from error
 
 
 def _xlsx_grid(path: Path, *, year: int | None, sheet: str | None) -> tuple[list[list[str]], str]:

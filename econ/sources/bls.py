@@ -28,9 +28,9 @@ import io
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,8 @@ def read_api(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> p
         ) from error
     status = payload.get("status") if isinstance(payload, dict) else None
     if status != "REQUEST_SUCCEEDED":
-        message = "; ".join(str(m) for m in payload.get("message", [])) if isinstance(payload, dict) else ""
+        messages = payload.get("message") if isinstance(payload, dict) else None
+        message = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages or "")
         raise InputFormatError(
             source,
             f"the BLS API did not succeed (status {status!r}): {message or 'no message'}",
@@ -137,17 +138,27 @@ def read_api(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> p
         series = payload["Results"]["series"]
     except (KeyError, TypeError) as error:
         raise InputFormatError(source, "no Results.series", where="Results") from error
+    if not isinstance(series, list):
+        raise InputFormatError(source, "Results.series is not a list", where="Results.series")
     records = []
     for s_index, block in enumerate(series):
-        if "seriesID" not in block:
+        if not isinstance(block, dict) or "seriesID" not in block:
             raise InputFormatError(source, "series without seriesID", where=f"Results.series[{s_index}]")
-        for d_index, item in enumerate(block.get("data", [])):
+        data = block.get("data", [])
+        if not isinstance(data, list):
+            raise InputFormatError(source, "data is not a list", where=f"Results.series[{s_index}].data")
+        for d_index, item in enumerate(data):
             where = f"Results.series[{s_index}].data[{d_index}]"
+            if not isinstance(item, dict):
+                raise InputFormatError(source, f"observation is {item!r:.40}", where=where, expected="an object")
             missing = [key for key in ("year", "period", "value") if key not in item]
             if missing:
                 raise InputFormatError(source, f"missing {', '.join(missing)}", where=where)
+            notes = item.get("footnotes") or []
+            if not isinstance(notes, list):
+                raise InputFormatError(source, "footnotes is not a list", where=f"{where}.footnotes")
             codes = ",".join(
-                str(note.get("code")) for note in item.get("footnotes") or [] if note and note.get("code")
+                str(note.get("code")) for note in notes if isinstance(note, dict) and note.get("code")
             )
             records.append((block["seriesID"], item["year"], item["period"], item["value"], codes, where))
     frame = pd.DataFrame(
@@ -179,7 +190,10 @@ def _table(source: Path, *, required: Sequence[str]) -> tuple[list[str], list[li
     if not lines:
         raise InputFormatError(source, "the file is empty", expected="a header row")
     reader = csv.reader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = [name.strip() for name in next(reader)]
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (StopIteration, csv.Error) as error:
+        raise InputFormatError(source, f"unreadable header ({error})", where="line 1") from error
     missing = [name for name in required if name not in header]
     if missing:
         raise InputFormatError(
@@ -188,8 +202,13 @@ def _table(source: Path, *, required: Sequence[str]) -> tuple[list[str], list[li
             where="line 1",
             expected="the BLS flat-file header with " + ", ".join(required),
         )
+    named = [name for name in header if name]
+    if len(named) != len(header) or len(set(named)) != len(named):
+        raise InputFormatError(
+            source, f"header has empty or repeated column names ({', '.join(header)})", where="line 1"
+        )
     rows = []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(_rows(source, reader), start=2):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != len(header):
@@ -201,6 +220,14 @@ def _table(source: Path, *, required: Sequence[str]) -> tuple[list[str], list[li
         rows.append([cell.strip() for cell in row] + [f"line {number}"])
     header = [*header, "where"]
     return header, rows
+
+
+def _rows(source: Path, reader: Any) -> Iterator[list[str]]:
+    """The rows of a csv reader, its own errors turned into one naming the file and line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise InputFormatError(source, f"malformed line ({error})", where=f"line {reader.line_num}") from error
 
 
 def _integers(source: Path, values: pd.Series, name: str, *, allow_blank: bool = False) -> pd.Series:
@@ -393,5 +420,6 @@ def _reject_unprocessed(path: Path) -> None:
         raise FetchError(f"the BLS API answered with something other than JSON ({error})") from error
     status = payload.get("status") if isinstance(payload, dict) else None
     if status != "REQUEST_SUCCEEDED":
-        message = "; ".join(str(m) for m in payload.get("message", [])) if isinstance(payload, dict) else ""
+        messages = payload.get("message") if isinstance(payload, dict) else None
+        message = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages or "")
         raise FetchError(f"the BLS API refused the query (status {status}): {message or 'no message'}")

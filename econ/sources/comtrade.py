@@ -134,11 +134,16 @@ def _json_records(source: Path, text: str) -> tuple[list[str], list[list[str]], 
             f"not valid JSON ({error.msg}) — truncated?",
             where=f"line {error.lineno}, column {error.colno}",
         ) from error
+    if not isinstance(payload, dict):
+        raise InputFormatError(source, "top level is not an object", expected='{"count": n, "data": [records]}')
     if payload.get("error"):
         raise InputFormatError(source, f"Comtrade answered with an error: {payload['error']}", where="error")
     data = payload.get("data")
     if not isinstance(data, list):
         raise InputFormatError(source, "no 'data' list", expected='{"count": n, "data": [records]}')
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InputFormatError(source, f"{item!r:.40} is not a record", where=f"record {number}")
     columns = list(dict.fromkeys(key for item in data for key in item)) if data else list(_REQUIRED)
     rows = []
     for item in data:

@@ -287,11 +287,18 @@ def _json_lines(source: Path, text: str) -> list[_Line]:
             )
         general_refs: list[str] = []
         other_refs: list[str] = []
-        for note in item.get("footnotes") or []:
+        notes = item.get("footnotes") or []
+        if not isinstance(notes, list):
+            raise InputFormatError(
+                source, f"footnotes is {notes!r:.40}", where=f"{where}, key footnotes", expected="a list"
+            )
+        for note in notes:
             if not isinstance(note, dict):
                 continue
             refs = _CHAPTER99.findall(str(note.get("value", "")).replace("\xa0", " "))
             columns = note.get("columns") or []
+            if not isinstance(columns, list | str):
+                columns = []
             (general_refs if "general" in columns else other_refs).extend(refs)
         units = item.get("units") or []
         lines.append(

@@ -121,6 +121,9 @@ def download(
         log.info("%s already present; not fetched again (use force=True to refresh)", target)
         return target
 
+    # A download killed outright (SIGKILL, a laptop's battery) leaves its hidden temporary file behind;
+    # one older than an hour belongs to no live download of this file.
+    atomic.sweep(target.parent, target=target.name, older_than=3600)
     own_session = session is None
     http = session or requests.Session()
     failures: list[str] = []

@@ -160,13 +160,21 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     if not path.exists():
         raise InputFormatError(path, "file not found", expected="a USGS MCS data-release CSV")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputFormatError(path, f"cannot read the file: {error.strerror or error}") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # cp1252 as USGS documents; a UTF-8 BOM in front of cp1252 text is dropped first.
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
-    rows = [[cell.replace("\xa0", " ").strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        # cp1252 as USGS documents; a UTF-8 BOM in front of cp1252 text is dropped first. Five bytes are
+        # undefined in cp1252 (0x81, 0x8D, 0x8F, 0x90, 0x9D): they become U+FFFD rather than an error.
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [[cell.replace("\xa0", " ").strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        raise InputFormatError(path, f"malformed CSV ({error})", where=f"line {reader.line_num}") from error
     rows = [row for row in rows if any(cell != "" for cell in row)]
     if not rows:
         raise InputFormatError(path, "file is empty", expected="a header row and data rows")

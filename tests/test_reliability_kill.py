@@ -1,0 +1,284 @@
+"""Interrupted and concurrent writers: real `econ build` and `econ report` processes killed with SIGKILL
+part-way, and two writers started at once on one ECON_HOME.
+
+What must hold after every kill: the previous outputs are all there, complete and loadable
+(`econ.panel.load` checks each file against the manifest's hash), and the next run completes. A kill is
+placed two ways: by the clock (the process is somewhere in its work), and deterministically at the N-th
+os.replace of the process (tests/fixtures/reliability/kill_at_replace.py), which reaches every step of a
+commit — a new file renamed in beside an old manifest, the instant between two folder renames.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from econ import panel
+
+KILLER = Path(__file__).parent / "fixtures" / "reliability" / "kill_at_replace.py"
+PANELS = ("tariff_lines", "imports", "exports")
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "ECON_HOME": str(home), **extra}
+    if "ECON_LOCK_TIMEOUT" not in extra:
+        env.pop("ECON_LOCK_TIMEOUT", None)  # the default wait, whatever the caller's shell says
+    return env
+
+
+def econ(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "econ.cli", *args],
+        env=_env(home, **extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def start(home: Path, *args: str, **extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "econ.cli", *args],
+        env=_env(home, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def kill_at_replace(home: Path, n: int, when: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(KILLER), *args],
+        env=_env(home, ECON_TEST_KILL_AT=str(n), ECON_TEST_KILL_WHEN=when),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def load_all(home: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, pd.DataFrame]:
+    """Every panel, read the way notebooks read them (hash checked against the manifest, schema checked)."""
+    monkeypatch.setenv("ECON_HOME", str(home))
+    return {name: panel.load(name) for name in PANELS}
+
+
+def assert_same(loaded: dict[str, pd.DataFrame], baseline: dict[str, pd.DataFrame]) -> None:
+    for name in PANELS:
+        pd.testing.assert_frame_equal(loaded[name], baseline[name], obj=name)
+
+
+def processed(home: Path) -> Path:
+    return home / "data" / "processed"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo world, built once; each test works on it in turn (they are ordered to leave it built)."""
+    home = tmp_path_factory.mktemp("reliability") / "home"
+    for args in (("demo", "--scale", "0.05"), ("build",)):
+        done = econ(home, *args)
+        assert done.returncode == 0, done.stderr
+    return home
+
+
+@pytest.fixture(scope="module")
+def baseline(world: Path) -> dict[str, pd.DataFrame]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return load_all(world, monkeypatch)
+
+
+# ------------------------------------------------------------------------------------------ econ build
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+def test_build_killed_by_the_clock_keeps_the_previous_panels(
+    world: Path, baseline: dict[str, pd.DataFrame], delay: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    process = start(world, "build", "--force")
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+def test_build_killed_while_writing_parquet(
+    world: Path, baseline: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed the moment the first new Parquet file is being written (polled for)."""
+    staging = processed(world) / ".demo.new"
+    process = start(world, "build", "--force")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(staging.glob(".*.tmp")):
+        if process.poll() is not None:
+            pytest.fail(f"the build finished before a temporary file was seen: {process.stderr.read()}")
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert staging.is_dir()  # the kill did land mid-write
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+# The os.replace calls of `econ build` on the demo, in order: tariff_lines, imports, exports and
+# manifest.json into the staging folder (1-4), demo/ -> .demo.old/ (5), .demo.new/ -> demo/ (6).
+COMMIT_STEPS = [
+    (2, "after", "imports.parquet complete in staging; demo/ untouched"),
+    (4, "after", "the staging folder complete with its manifest; demo/ untouched"),
+    (5, "after", "between the two renames: no demo/ at all"),
+    (6, "after", "swapped; the previous set not yet removed"),
+]
+
+
+@pytest.mark.parametrize(("n", "when", "state"), COMMIT_STEPS, ids=[s[2].split(";")[0] for s in COMMIT_STEPS])
+def test_build_killed_at_each_commit_step(
+    world: Path,
+    baseline: dict[str, pd.DataFrame],
+    n: int,
+    when: str,
+    state: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    done = kill_at_replace(world, n, when, "build", "--force")
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    folder = processed(world) / "demo"
+    if n == 5:
+        assert not folder.exists()  # the kill landed where it was aimed
+    # readers get a complete set at every step, even with no demo/ folder
+    assert_same(load_all(world, monkeypatch), baseline)
+    # and the next build (not forced) repairs what was left and finds nothing to do
+    rebuilt = panel.build(dataset="demo")
+    assert folder.is_dir()
+    assert sorted(p.name for p in processed(world).iterdir()) == ["demo"], "leftovers not cleaned"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{name}.parquet" for name in PANELS] + ["manifest.json"]
+    )
+    assert rebuilt.outputs.keys() == set(PANELS)
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+def test_next_build_after_kills_completes(
+    world: Path, baseline: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = econ(world, "build", "--force")
+    assert done.returncode == 0, done.stderr
+    assert "built" in done.stdout
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+# ----------------------------------------------------------------------------------------- econ report
+
+
+def report_state(home: Path) -> dict[str, str]:
+    """The reports folder as a reader sees it: each page complete, the manifest and index readable."""
+    reports = home / "reports"
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["runs"]["tariff_timeline"]["status"] == "ok"
+    for page in ("tariff_timeline.html", "index.html"):
+        text = (reports / page).read_text(encoding="utf-8")
+        assert text.rstrip().endswith("</html>"), f"{page} is cut short"
+    assert "tariff_timeline.html" in (reports / "index.html").read_text(encoding="utf-8")
+    figures = json.loads((reports / "tariff_timeline.json").read_text(encoding="utf-8"))
+    return {"key": manifest["runs"]["tariff_timeline"]["key"], "headline": json.dumps(figures["headline"])}
+
+
+@pytest.fixture(scope="module")
+def reported(world: Path) -> dict[str, str]:
+    done = econ(world, "report", "tariff_timeline")
+    assert done.returncode == 0, done.stderr
+    return report_state(world)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [1.0, 4.0])
+def test_report_killed_by_the_clock_keeps_the_previous_reports(
+    world: Path, reported: dict[str, str], delay: float
+) -> None:
+    process = start(world, "report", "--force", "tariff_timeline")
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert report_state(world) == reported
+
+
+@pytest.mark.slow
+def test_report_killed_between_page_and_manifest(world: Path, reported: dict[str, str]) -> None:
+    """Killed right after the new page is renamed in, before its figures and the manifest follow."""
+    done = kill_at_replace(world, 1, "after", "report", "--force", "tariff_timeline")
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert report_state(world) == reported  # a complete page; the manifest still describes a complete build
+    # the next report finishes cleanly and leaves no temporary file behind
+    again = econ(world, "report", "--force", "tariff_timeline")
+    assert again.returncode == 0, again.stderr
+    assert report_state(world) == reported
+    assert not list((world / "reports").glob(".*.tmp"))
+
+
+# ------------------------------------------------------------------------------------ one writer at once
+
+
+def test_second_build_gives_up_with_one_line_when_the_wait_is_short(
+    world: Path, baseline: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = start(world, "build", "--force")
+    lock = world / ".econ.lock"
+    deadline = time.monotonic() + 30
+    # wait until the first holds the lock (its staging folder appears only under the lock)
+    while time.monotonic() < deadline and not (processed(world) / ".demo.new").exists():
+        time.sleep(0.005)
+    second = econ(world, "build", "--force", ECON_LOCK_TIMEOUT="0.5")
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 2
+    lines = second.stderr.strip().splitlines()
+    assert lines[-1].startswith("econ: error: ") and "locked by another econ build or report" in lines[-1]
+    assert "ECON_LOCK_TIMEOUT" in lines[-1] and "Traceback" not in second.stderr
+    assert len(lines) == 2  # "waiting up to 0.5 s" and the error
+    assert lock.exists()
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+def test_second_build_waits_with_a_message_and_never_interleaves(
+    world: Path, baseline: dict[str, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = start(world, "build", "--force")
+    while not (processed(world) / ".demo.new").exists() and first.poll() is None:
+        time.sleep(0.005)
+    second = start(world, "build", "--force")
+    out1, err1 = first.communicate(timeout=120)
+    # the second is still at work when the first is done: it waited for the lock, then built on its own
+    second_still_running = second.poll() is None
+    first_folder = (processed(world) / "demo").stat().st_ino
+    out2, err2 = second.communicate(timeout=120)
+    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    assert "waiting up to 600 s" in err2 and "another econ build or report is writing" in err2
+    assert second_still_running
+    assert (processed(world) / "demo").stat().st_ino != first_folder  # two whole commits, one after the other
+    assert_same(load_all(world, monkeypatch), baseline)
+
+
+def test_report_waits_for_a_build(world: Path, reported: dict[str, str]) -> None:
+    """`econ report` takes the same lock: started during a build it says so and gives up cleanly."""
+    build = start(world, "build", "--force")
+    while not (processed(world) / ".demo.new").exists() and build.poll() is None:
+        time.sleep(0.005)
+    report = econ(world, "report", "tariff_timeline", ECON_LOCK_TIMEOUT="0")
+    build.communicate(timeout=120)
+    assert build.returncode == 0
+    assert report.returncode == 2
+    assert "locked by another econ build or report" in report.stderr.strip().splitlines()[-1]
+    assert report_state(world) == reported
+
+
+def test_bad_lock_timeout_is_refused(world: Path) -> None:
+    done = econ(world, "build", ECON_LOCK_TIMEOUT="soon")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "econ: error: invalid parameters: ECON_LOCK_TIMEOUT: expected a number of seconds >= 0, got 'soon'"
+    )
