@@ -33,7 +33,7 @@ def test_imports_panel_matches_raw_totals(home: Path) -> None:
     imports = panel.load("imports")
     # Independent total from the raw files: detail rows only.
     value = duty = 0.0
-    for path in (home / "data/raw/demo/census").glob("*.json"):
+    for path in (home / "data/raw/demo/census").glob("imports_hs10_*.json"):
         table = json.loads(path.read_text())
         col = {name: i for i, name in enumerate(table[0])}
         for row in table[1:]:
@@ -43,6 +43,22 @@ def test_imports_panel_matches_raw_totals(home: Path) -> None:
     assert imports["value"].sum() == pytest.approx(value)
     assert imports["duty"].sum() == pytest.approx(duty)
     assert not imports.duplicated(["hs10", "partner", "month"]).any()
+
+
+def test_exports_panel_carries_chinas_retaliation(home: Path) -> None:
+    exports = panel.load("exports")
+    total = 0.0
+    for path in (home / "data/raw/demo/census").glob("exports_hs10_*.json"):
+        table = json.loads(path.read_text())
+        col = {name: i for i, name in enumerate(table[0])}
+        total += sum(float(r[col["ALL_VAL_MO"]]) for r in table[1:] if r[col["SUMMARY_LVL"]] == "DET")
+    assert exports["value"].sum() == pytest.approx(total)
+    soybeans = exports[(exports["hs10"] == "1201900000") & (exports["partner"] == "5700")].set_index("month")
+    assert soybeans.loc["2017-06-01", "china_retaliation"] == 0.0
+    assert soybeans.loc["2019-06-01", "china_retaliation"] == pytest.approx(0.25)  # List 1 retaliation
+    assert soybeans.loc["2025-06-01", "china_retaliation"] >= 0.10  # Geneva's 10% on all US goods
+    canada = exports[exports["partner"] == "1220"]
+    assert (canada["china_retaliation"] == 0).all()
 
 
 def test_derived_columns_and_ids(home: Path) -> None:

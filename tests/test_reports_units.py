@@ -44,7 +44,7 @@ def _notebooks() -> list[Path]:
 
 def test_tariff_timeline_defaults_match_the_brief():
     model = params.model_for("tariff_timeline")
-    assert model.reads == ("imports", "tariff_lines")
+    assert model.reads == ("imports", "exports", "tariff_lines")
     values = model().model_dump()
     assert values == {"dataset": "demo", "partner": "5700", "start": "2017-01", "end": "2025-12"}
 

@@ -410,9 +410,13 @@ def _build(source: Path, lines: list[_Line]) -> pd.DataFrame:
                 expected="each number once per revision",
             )
         seen[line.htsno] = line.where
-        if not re.fullmatch(r"\d+", line.indent):
+        # ASCII digits only (\d takes "٣" too) and short: indents run 0 to about 12 in the schedule.
+        if not re.fullmatch(r"[0-9]{1,2}", line.indent):
             raise InputFormatError(
-                source, f"indent {line.indent!r} is not an integer", where=f"{line.where}, field indent"
+                source,
+                f"indent {line.indent!r} is not a small integer",
+                where=f"{line.where}, field indent",
+                expected="0 to 99",
             )
 
     digits = [line.htsno.replace(".", "") for line in numbered]
