@@ -18,6 +18,8 @@
 # the scenario named below (by default `no_geneva`, the 145% on China kept) against those in force on
 # `date` (after the accord of 2025-05-12 cut them by 115 points). Pass-through and elasticities are
 # parameters with standard errors; every headline figure carries a 5–95% interval from parameter draws.
+# `passthrough` is a preset (`border` 1.0, `border_2025` 0.95, `retail` 0.2) or `estimated`: then
+# pass-through and σ are estimated on this dataset's import panel, with their own standard errors.
 # The same notebook renders any scenario of `econ.tariffs` (`rollback_2024`, `escalation`, …).
 
 # %% tags=["parameters"]
@@ -41,9 +43,17 @@ from econ import panel
 from econ.models import io, tables, trade
 from econ.reports import headline
 
-imports = panel.load("imports", dataset, columns=["hs10", "partner", "month", "value"])
+imports = panel.load("imports", dataset)
+if passthrough == "estimated":
+    # Pass-through and σ from this dataset's own import panel, with their standard errors.
+    estimates = trade.estimated_parameters(imports)
+    passthrough, passthrough_se = estimates["passthrough"]
+    sigma, sigma_se = estimates["sigma"]
+    print(
+        f"estimated pass-through {passthrough:.3f} (s.e. {passthrough_se:.3f}), σ {sigma:.2f} (s.e. {sigma_se:.2f})"
+    )
 schedule = panel.schedule(dataset)
-frame = trade.base_year_frame(imports, year=base_year)
+frame = trade.base_year_frame(imports[["hs10", "partner", "month", "value"]], year=base_year)
 on_date = frame.assign(date=pd.Timestamp(date))
 frame["old_rate"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()
 frame["new_rate"] = schedule.rates(on_date)["total"].to_numpy()
@@ -129,9 +139,11 @@ pd.DataFrame({markup: effects.industry for markup, effects in prices.items()}).m
 
 # %%
 totals = result.totals / 1e9
-headline(
+figures = headline(
     scenario=scenario,
     date=date,
+    passthrough=result.parameters.passthrough,
+    sigma=result.parameters.sigma,
     cost_to_buyers_bn=float(totals.loc["cost_to_buyers", "central"]),
     cost_to_buyers_bn_low=float(totals.loc["cost_to_buyers", "low"]),
     cost_to_buyers_bn_high=float(totals.loc["cost_to_buyers", "high"]),

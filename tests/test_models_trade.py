@@ -181,3 +181,15 @@ def test_explicit_domestic_nest() -> None:
     assert imports_change[1] < imports_change[0] < 0
     with pytest.raises(ParameterError, match="domestic_share"):
         trade.simulate(frame, domestic_share=1.0)
+
+
+def test_estimated_parameters_recover_a_known_world() -> None:
+    """`passthrough="estimated"` in the Geneva notebook rests on this: the estimates carry the truth."""
+    from econ.estimate.simulate import simulate_import_panel
+
+    panel, truth = simulate_import_panel(seed=11, passthrough=0.8, import_elasticity=3.0)
+    estimates = trade.estimated_parameters(panel)
+    for name, true_value in (("passthrough", truth["passthrough"]), ("sigma", truth["import_elasticity"])):
+        estimate, se = estimates[name]
+        assert 0 < se < 1.0
+        assert abs(estimate - true_value) < 3 * se, (name, estimate, se, true_value)

@@ -80,29 +80,33 @@ def test_unreadable_manifest_is_named_and_rebuilt(
     (folder(home) / "manifest.json").write_bytes(damage)
     with pytest.raises(IntegrityError, match=r"manifest\.json: unreadable manifest"):
         panel.load("imports")
-    rebuilt_is_whole(home, expected)  # before the fix the build itself stopped on the bad manifest
+    if damage == b"":  # one rebuild is enough: before the fix, the build itself stopped on a bad manifest
+        rebuilt_is_whole(home, expected)
 
 
 @pytest.mark.parametrize(
-    ("edit", "named"),
+    ("edit", "named", "rebuild"),
     [
-        (lambda m: m["outputs"]["imports"].update(sha256="0" * 64), "imports.parquet: contents do not match"),
-        (lambda m: m["outputs"]["imports"].update(path="../../raw/demo/truth.json"), "is not a file name"),
-        (lambda m: m["outputs"]["imports"].update(path="exports.parquet"), "imports"),
-        (lambda m: m.update(outputs=[1, 2]), "'outputs' is missing or not a dict"),
-        (lambda m: m["outputs"].update(imports="imports.parquet"), "outputs.imports is not an object"),
-        (lambda m: m["outputs"]["imports"].pop("sha256"), "outputs.imports.sha256 is missing"),
+        (lambda m: m["outputs"]["imports"].update(sha256="0" * 64), "imports.parquet: contents do not", True),
+        (lambda m: m["outputs"]["imports"].update(path="../../raw/demo/truth.json"), "is not a file name", False),
+        (lambda m: m["outputs"]["imports"].update(path="exports.parquet"), "exports.parquet: contents do", False),
+        (lambda m: m.update(outputs=[1, 2]), "'outputs' is missing or not a dict", True),
+        (lambda m: m["outputs"].update(imports="imports.parquet"), "outputs.imports is not an object", False),
+        (lambda m: m["outputs"]["imports"].pop("sha256"), "outputs.imports.sha256 is missing", False),
     ],
     ids=["hash", "path outside", "path to another panel", "outputs a list", "record a string", "no hash"],
 )
-def test_hand_edited_manifest_is_named(home: Path, expected: dict[str, pd.DataFrame], edit, named: str) -> None:
+def test_hand_edited_manifest_is_named(
+    home: Path, expected: dict[str, pd.DataFrame], edit, named: str, rebuild: bool
+) -> None:
     path = folder(home) / "manifest.json"
     record = json.loads(path.read_text())
     edit(record)
     path.write_text(json.dumps(record))
     with pytest.raises(EconError, match=named):
         panel.load("imports")
-    rebuilt_is_whole(home, expected)
+    if rebuild:  # (a rebuild takes two seconds: two kinds of edit are enough to show it)
+        rebuilt_is_whole(home, expected)
 
 
 def test_parquet_swapped_for_another_valid_one(home: Path, expected: dict[str, pd.DataFrame]) -> None:
@@ -117,7 +121,6 @@ def test_listed_file_missing(home: Path, expected: dict[str, pd.DataFrame]) -> N
     (folder(home) / "tariff_lines.parquet").unlink()
     with pytest.raises(IntegrityError, match=r"tariff_lines\.parquet: missing"):
         panel.load("tariff_lines")
-    rebuilt_is_whole(home, expected)
 
 
 JSON_LEAVES = st.one_of(

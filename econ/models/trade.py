@@ -95,6 +95,27 @@ def resolve_passthrough(passthrough: float | PassthroughPreset) -> float:
     return float(passthrough)
 
 
+def estimated_parameters(
+    imports: pd.DataFrame, *, horizon: int = 12, cluster: str = "product_id"
+) -> dict[str, tuple[float, float]]:
+    """Pass-through and σ estimated on an import panel, as {name: (estimate, standard error)}.
+
+    Pass-through: the duty-inclusive price regression of `econ.estimate.passthrough`; σ: minus the
+    quantity elasticity of `econ.estimate.import_demand` (both over `horizon`-month differences with
+    product × month and partner × month effects). Feed them to `simulate` as ``passthrough=`` and
+    ``sigma=`` with ``standard_errors=`` so that the scenario's intervals carry the estimation error.
+    """
+    from econ.estimate import import_demand, passthrough
+
+    prices = passthrough(imports, horizon=horizon, prices=("duty_inclusive",), cluster=cluster)
+    demand = import_demand(imports, horizon=horizon, cluster=cluster)
+    rho, quantity = prices["duty_inclusive"], demand["quantity"]
+    return {
+        "passthrough": (float(rho.coef.iloc[0]), float(rho.se.iloc[0])),
+        "sigma": (-float(quantity.coef.iloc[0]), float(quantity.se.iloc[0])),
+    }
+
+
 def simulate(
     trade: pd.DataFrame,
     *,
