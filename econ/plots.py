@@ -68,6 +68,17 @@ def percent_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
+def _finish(figure: Figure, ax: Axes, *, title: str, ylabel: str, dataset: str, milestones: bool) -> Figure:
+    """The common ending of every rate chart: percent axis, titles, milestones, the synthetic label."""
+    percent_axis(ax)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    if milestones:
+        mark_milestones(ax)
+    label_synthetic(figure, dataset)
+    figure.tight_layout()
+    return figure
+
+
 def rate_lines(
     frame: pd.DataFrame, *, x: str, y: str, hue: str, title: str, dataset: str, ylabel: str = "duty rate"
 ) -> Figure:
@@ -75,12 +86,7 @@ def rate_lines(
     figure, ax = plt.subplots()
     sns.lineplot(data=frame, x=x, y=y, hue=hue, ax=ax, linewidth=1.8)
     ax.legend(loc="upper left", title=None, fontsize=8)
-    percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
-    mark_milestones(ax)
-    label_synthetic(figure, dataset)
-    figure.tight_layout()
-    return figure
+    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
 def rate_bars(
@@ -96,11 +102,7 @@ def rate_bars(
     """Bars of rates by category (for example HS chapter)."""
     figure, ax = plt.subplots()
     sns.barplot(data=frame, x=x, y=y, hue=hue, ax=ax)
-    percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
-    label_synthetic(figure, dataset)
-    figure.tight_layout()
-    return figure
+    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=False)
 
 
 def layer_areas(
@@ -110,13 +112,8 @@ def layer_areas(
     figure, ax = plt.subplots()
     present = [layer for layer in layers if layer in frame.columns and frame[layer].abs().sum() > 0]
     ax.stackplot(frame[x], *(frame[layer] for layer in present), labels=present, alpha=0.85)
-    percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.legend(loc="upper left", fontsize=8)
-    mark_milestones(ax)
-    label_synthetic(figure, dataset)
-    figure.tight_layout()
-    return figure
+    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
 def published_comparison(
@@ -138,10 +135,5 @@ def published_comparison(
         if len(points):
             ax.scatter(points["date"], points["average"], color=colour, edgecolor="black", zorder=3,
                        s=36, label=f"{key} (published)")  # fmt: skip
-    percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.legend(loc="upper left", fontsize=8)
-    mark_milestones(ax)
-    label_synthetic(figure, dataset)
-    figure.tight_layout()
-    return figure
+    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)

@@ -9,7 +9,8 @@ reordered or dropped, wrong types in cells, stray cp1252/latin-1 bytes and BOMs,
 files, and a few of these at once.
 
 Runs are derandomized (a fixed seed per test) so CI sees the same examples every time; raising
-ECON_FUZZ_EXAMPLES explores further on demand (`ECON_FUZZ_EXAMPLES=2000 pytest tests/test_reliability_inputs.py`).
+ECON_FUZZ_EXAMPLES explores further on demand, ECON_FUZZ_RANDOM=1 with fresh random examples
+(`ECON_FUZZ_RANDOM=1 ECON_FUZZ_EXAMPLES=2000 pytest tests/test_reliability_inputs.py`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ EXAMPLES = int(os.environ.get("ECON_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=True,  # the same examples on every run: CI stays deterministic
+    # the same examples on every run, so CI is deterministic; ECON_FUZZ_RANDOM=1 explores new ones
+    derandomize=not os.environ.get("ECON_FUZZ_RANDOM"),
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -298,7 +300,21 @@ def test_fixtures_parse_unmutated(scratch: Path) -> None:
         reader(source)
 
 
-@pytest.mark.parametrize("name", list(READERS))
+# econ/concord.py is not ours to edit; its readers let pandas' ParserError/EmptyDataError, a
+# UnicodeDecodeError and zipfile.BadZipFile through. Requested from its owner; strict, so the fix shows.
+CONCORD_LEAKS = pytest.mark.xfail(
+    strict=True, reason="econ/concord.py readers leak library errors (fix requested from its owner)"
+)
+CASES = [
+    pytest.param(name, marks=CONCORD_LEAKS)
+    if name in ("concord/countryCodes_small.txt", "concord/census_to_iso3_small.csv",
+                "concord/bea_naics_concordance_small.xlsx")
+    else name
+    for name in READERS
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
 def test_reader_survives_mutated_files(name: str, scratch: Path) -> None:
     reader, kind = READERS[name]
     original = (FIXTURES / name).read_bytes()

@@ -1,0 +1,58 @@
+"""House-style figures: every chart made from the demo world carries the synthetic label; real ones don't."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from econ import plots
+
+MONTHS = pd.date_range("2018-01-01", "2025-12-01", freq="MS")
+SERIES = pd.DataFrame(
+    {
+        "month": list(MONTHS) * 2,
+        "rate": [0.03] * len(MONTHS) + [0.1] * len(MONTHS),
+        "who": ["a", "b"] * len(MONTHS),
+    }
+)
+LAYERS = pd.DataFrame({"date": MONTHS, "mfn": 0.03, "section301": 0.1, "ieepa_fentanyl": 0.0})
+PUBLISHED = pd.DataFrame({"date": [pd.Timestamp("2020-03-01")], "direction": ["a"], "average": [0.19]})
+
+
+def _charts(dataset: str) -> list[plt.Figure]:
+    return [
+        plots.rate_lines(SERIES, x="month", y="rate", hue="who", title="t", dataset=dataset),
+        plots.rate_bars(SERIES.head(4), x="who", y="rate", hue=None, title="t", dataset=dataset),
+        plots.layer_areas(LAYERS, x="date", layers=list(LAYERS.columns[1:]), title="t", dataset=dataset),
+        plots.published_comparison(
+            SERIES.rename(columns={"month": "date", "who": "direction"}), PUBLISHED,
+            x="date", y="rate", hue="direction", title="t", dataset=dataset,
+        ),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("dataset", ["demo", "real"])
+def test_synthetic_label_exactly_on_demo_figures(dataset: str) -> None:
+    for figure in _charts(dataset):
+        texts = [text.get_text() for text in figure.texts]
+        assert (plots.SYNTHETIC_LABEL in texts) == (dataset == "demo")
+        axis = figure.axes[0]
+        assert axis.get_title() == "t"
+        plt.close(figure)
+
+
+def test_milestones_inside_the_range_only() -> None:
+    figure = plots.rate_lines(SERIES, x="month", y="rate", hue="who", title="t", dataset="real")
+    labels = [text.get_text().strip() for text in figure.axes[0].texts]
+    assert "Geneva" in labels and "301 List 1" in labels
+    plt.close(figure)
+
+
+def test_empty_layers_are_left_out_of_the_legend() -> None:
+    figure = plots.layer_areas(
+        LAYERS, x="date", layers=["mfn", "section301", "ieepa_fentanyl"], title="t", dataset="real"
+    )
+    legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["mfn", "section301"]
+    plt.close(figure)
