@@ -14,13 +14,15 @@
 # %% [markdown]
 # # The Geneva cut by US industry: prices, import volumes, diversion, revenue and the cost to buyers
 #
-# A partial-equilibrium comparison of two tariff schedules on the same base year of trade: the tariffs of
-# the scenario named below (by default `no_geneva`, the 145% on China kept) against those in force on
-# `date` (after the accord of 2025-05-12 cut them by 115 points). Pass-through and elasticities are
-# parameters with standard errors; every headline figure carries a 5–95% interval from parameter draws.
-# `passthrough` is a preset (`border` 1.0, `border_2025` 0.95, `retail` 0.2) or `estimated`: then
-# pass-through and σ are estimated on this dataset's import panel, with their own standard errors.
-# The same notebook renders any scenario of `econ.tariffs` (`rollback_2024`, `escalation`, …).
+# A partial-equilibrium comparison of two tariff schedules on the same base year of trade: the tariffs in
+# force on `date` (after the accord of 2025-05-12 cut them by 115 points) against those of the scenario
+# named below (by default `no_geneva`, the 145% on China kept). The base year's flows were observed under
+# the base year's tariffs, so each schedule is solved from there and the effect is the difference.
+# Pass-through and elasticities are parameters with standard errors; every headline figure carries a
+# 5–95% interval from parameter draws. `passthrough` is a preset (`border` 1.0, `border_2025` 0.95,
+# `retail` 0.2) or `estimated`: then pass-through and σ are estimated on this dataset's import panel, with
+# their own standard errors. The same notebook renders any scenario of `econ.tariffs` (`rollback_2024`,
+# `escalation`, …).
 
 # %% tags=["parameters"]
 dataset: str = "demo"
@@ -54,11 +56,17 @@ if passthrough == "estimated":
     )
 schedule = panel.schedule(dataset)
 frame = trade.base_year_frame(imports[["hs10", "partner", "month", "value"]], year=base_year)
+# The base year's tariffs, on its middle day; the two schedules compared, on `date`.
+in_base_year = frame.assign(date=pd.Timestamp(f"{base_year}-07-01"))
+frame["base_rate"] = schedule.rates(in_base_year)["total"].to_numpy()
 on_date = frame.assign(date=pd.Timestamp(date))
-frame["old_rate"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()
-frame["new_rate"] = schedule.rates(on_date)["total"].to_numpy()
-result = trade.simulate(
+frame["in_force"] = schedule.rates(on_date)["total"].to_numpy()
+frame["alternative"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()
+result = trade.compare(
     frame,
+    base_rate="base_rate",
+    rate="in_force",
+    alternative="alternative",
     passthrough=passthrough,
     sigma=sigma,
     eta=eta,
@@ -74,14 +82,15 @@ result = trade.simulate(
 # %%
 china = frame["partner"] == "5700"
 print(f"{len(frame):,} product × partner lines; ${frame['value'].sum() / 1e9:,.1f} billion of imports")
-weighted = frame[["old_rate", "new_rate"]].mul(frame["value"], axis=0).groupby(china).sum()
+weighted = frame[["base_rate", "alternative", "in_force"]].mul(frame["value"], axis=0).groupby(china).sum()
 rates = weighted.div(frame["value"].groupby(china).sum(), axis=0)
 rates.index = rates.index.map({False: "other partners", True: "China"})
 rates.round(3)
 
 # %% [markdown]
 # ## Headline figures ($ billion a year, 5–95% interval)
-# A negative cost to buyers or deadweight loss is a gain.
+# The tariffs in force on `date` minus the scenario's: a negative cost to buyers or deadweight loss means
+# the schedule in force is cheaper for US buyers than the scenario would have been.
 
 # %%
 (result.totals / 1e9).round(1)
@@ -93,8 +102,7 @@ rates.round(3)
 industries = result.industries
 by_industry = pd.DataFrame(
     {
-        "imports_change_bn": (industries[("central", "new_value")] - industries[("central", "base_value")])
-        / 1e9,
+        "imports_change_bn": industries[("central", "new_value")] / 1e9,
         "cost_to_buyers_bn": industries[("central", "cost_to_buyers")] / 1e9,
         "cost_low_bn": industries[("low", "cost_to_buyers")] / 1e9,
         "cost_high_bn": industries[("high", "cost_to_buyers")] / 1e9,
@@ -110,17 +118,26 @@ ax.barh(top.index, top["cost_to_buyers_bn"], xerr=[top["cost_to_buyers_bn"] - to
         top["cost_high_bn"] - top["cost_to_buyers_bn"]])  # fmt: skip
 ax.invert_yaxis()
 ax.set_xlabel("change in the cost to buyers, $ billion a year (negative: a saving)")
-ax.set_title(f"From the {scenario} tariffs to those in force on {date}")
+ax.set_title(f"The tariffs in force on {date} against {scenario}")
 plt.tight_layout()
 
 # %% [markdown]
-# ## Diversion: imports by partner
+# ## Diversion: imports by partner ($ billion a year)
+# In the base year, under the scenario's tariffs, and under those in force.
 
 # %%
-rows = result.rows.assign(partner=frame["partner"].to_numpy())
-partners = rows.groupby("partner")[["base_value", "new_value"]].sum() / 1e9
-partners["change_pct"] = 100 * (partners["new_value"] / partners["base_value"] - 1)
-partners.sort_values("base_value", ascending=False).head(10).round(1)
+partners = (
+    pd.DataFrame(
+        {
+            "base_year": result.rows.groupby(frame["partner"].to_numpy())["base_value"].sum(),
+            scenario: result.alternative_rows.groupby(frame["partner"].to_numpy())["new_value"].sum(),
+            "in_force": result.rows.groupby(frame["partner"].to_numpy())["new_value"].sum(),
+        }
+    )
+    / 1e9
+)
+partners["change_pct"] = 100 * (partners["in_force"] / partners[scenario] - 1)
+partners.sort_values("base_year", ascending=False).head(10).round(1)
 
 # %% [markdown]
 # ## Prices paid by US industries and households
@@ -149,7 +166,7 @@ figures = headline(
     cost_to_buyers_bn_high=float(totals.loc["cost_to_buyers", "high"]),
     revenue_change_bn=float(totals.loc["revenue_change", "central"]),
     deadweight_loss_bn=float(totals.loc["deadweight_loss", "central"]),
-    imports_change_bn=float(totals.loc["new_value", "central"] - totals.loc["base_value", "central"]),
+    imports_change_bn=float(totals.loc["new_value", "central"]),
     pce_price_change_pct=100 * prices["constant_dollar"].pce,
     pce_price_change_pct_percentage_markup=100 * prices["constant_percentage"].pce,
 )

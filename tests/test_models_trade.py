@@ -193,3 +193,42 @@ def test_estimated_parameters_recover_a_known_world() -> None:
         estimate, se = estimates[name]
         assert 0 < se < 1.0
         assert abs(estimate - true_value) < 3 * se, (name, estimate, se, true_value)
+
+
+def _two_schedules() -> pd.DataFrame:
+    frame = base_year()
+    china = frame["partner"] == "5700"
+    # The base year's flows were observed at 2024's rates; the two schedules are Geneva and no Geneva.
+    return frame.assign(
+        base_rate=np.where(china, 0.03 + 0.25, 0.03),
+        geneva=np.where(china, 0.03 + 0.25 + 0.30, 0.03 + 0.10),
+        no_geneva=np.where(china, 0.03 + 0.25 + 1.45, 0.03 + 0.10),
+    )
+
+
+def test_compare_is_the_difference_of_two_simulations_from_the_base_year() -> None:
+    frame = _two_schedules()
+    effect = trade.compare(frame, base_rate="base_rate", rate="geneva", alternative="no_geneva", by="bea")
+    to_geneva = trade.simulate(frame, old_rate="base_rate", new_rate="geneva", by="bea").totals["central"]
+    to_no_geneva = trade.simulate(frame, old_rate="base_rate", new_rate="no_geneva", by="bea").totals[
+        "central"
+    ]
+    pd.testing.assert_series_equal(
+        effect.totals["central"], to_geneva - to_no_geneva, check_names=False, rtol=1e-12
+    )
+    assert effect.totals.loc["cost_to_buyers", "central"] < 0  # Geneva is cheaper for buyers
+    assert effect.totals.loc["new_value", "central"] > 0  # and lets imports grow
+    by_industry = effect.industries["central"]["cost_to_buyers"].sum()
+    assert by_industry == pytest.approx(effect.totals.loc["cost_to_buyers", "central"], rel=1e-9)
+
+
+def test_compare_a_schedule_with_itself_is_zero_and_intervals_bracket_the_centre() -> None:
+    frame = _two_schedules()
+    same = trade.compare(frame, base_rate="base_rate", rate="geneva", alternative="geneva")
+    assert (same.totals.abs() < 1e-6).all().all()
+    effect = trade.compare(
+        frame, base_rate="base_rate", rate="geneva", alternative="no_geneva",
+        standard_errors={"passthrough": 0.03, "sigma": 0.4, "eta": 0.3}, draws=60,
+    )  # fmt: skip
+    cost = effect.totals.loc["cost_to_buyers"]
+    assert cost["low"] <= cost["central"] <= cost["high"] and cost["low"] < cost["high"]

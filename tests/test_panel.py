@@ -128,3 +128,28 @@ def test_schema_check_names_the_column() -> None:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in panel.IMPORTS_SCHEMA})
     with pytest.raises(Exception, match="hs10"):
         panel.check_schema(frame, "imports", where="test")
+
+
+def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path, monkeypatch) -> None:
+    """`econ build --data real` reads files dropped into data/raw/<source>/<vintage>/ the same way."""
+    import shutil
+
+    real_home = tmp_path / "real"
+    demo_raw = home / "data/raw/demo"
+    for source, pattern in (("census", "*.json"), ("hts", "*.json")):
+        folder = real_home / "data/raw" / source / "2026-11"
+        folder.mkdir(parents=True)
+        for path in (demo_raw / source).glob(pattern):
+            shutil.copy(path, folder / path.name)
+    # An older vintage of one month must be ignored in favour of the newer one.
+    old = real_home / "data/raw/census/2026-01"
+    old.mkdir()
+    (old / "imports_hs10_2024.json").write_text('[["I_COMMODITY","CTY_CODE"],["8505110070","5700"]]')
+    monkeypatch.setenv("ECON_HOME", str(real_home))
+    built = panel.build(dataset="real")
+    assert set(built.outputs) == {"imports", "exports", "tariff_lines"}
+    monkeypatch.setenv("ECON_HOME", str(home))
+    demo_imports = panel.load("imports", "demo")
+    monkeypatch.setenv("ECON_HOME", str(real_home))
+    pd.testing.assert_frame_equal(panel.load("imports", "real"), demo_imports)
+    assert "Real data" in panel.dataset_note("real")

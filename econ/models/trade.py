@@ -198,6 +198,88 @@ def simulate(
     return Result(rows=rows, products=products, totals=totals, industries=industries, parameters=params)
 
 
+@dataclass
+class Comparison:
+    """Two schedules against each other on one base year (see `compare`)."""
+
+    totals: pd.DataFrame  # headline × (central, low, high): outcome(rate) − outcome(alternative)
+    industries: pd.DataFrame | None  # industry × (central|low|high, headline), the same differences
+    rows: pd.DataFrame  # product × partner under `rate`
+    alternative_rows: pd.DataFrame  # product × partner under `alternative`
+    parameters: Parameters
+
+
+def compare(
+    trade: pd.DataFrame,
+    *,
+    base_rate: str = "base_rate",
+    rate: str = "new_rate",
+    alternative: str = "alternative_rate",
+    passthrough: float | PassthroughPreset = "border_2025",
+    sigma: float = 2.5,
+    eta: float = 1.5,
+    standard_errors: Mapping[str, float] | None = None,
+    draws: int = 200,
+    seed: int = 0,
+    by: str | None = None,
+    value: str = "value",
+    product: str = "hs10",
+    partner: str = "partner",
+) -> Comparison:
+    """The effect of the schedule `rate` against the schedule `alternative`, on the same base year.
+
+    The base year's flows were observed under `base_rate`, so each schedule is solved from there and the
+    effect is the difference of the two outcomes: revenue, cost to buyers, deadweight loss, imports, by
+    headline and by industry (``by``). Because the cost to buyers of CES demand is an exact expenditure
+    function, the difference is the exact cost of moving from `alternative` to `rate`. Intervals use
+    the same parameter draws for both schedules, so they are intervals of the difference itself.
+    """
+    rho = resolve_passthrough(passthrough)
+    params = Parameters(rho, float(sigma), float(eta))
+    for column in (rate, alternative):
+        _validate(
+            trade, params, old_rate=base_rate, new_rate=column, value=value, product=product,
+            partner=partner, by=by, standard_errors=standard_errors, draws=draws,
+        )  # fmt: skip
+    base = trade.reset_index(drop=True)
+
+    def difference(drawn: Parameters) -> tuple[pd.Series, pd.DataFrame | None, pd.DataFrame, pd.DataFrame]:
+        solved = [
+            _solve(base, drawn, old_rate=base_rate, new_rate=column, value=value, product=product)
+            for column in (rate, alternative)
+        ]
+        (rows_a, products_a), (rows_b, products_b) = solved
+        totals = _headlines(rows_a, products_a) - _headlines(rows_b, products_b)
+        industries = (
+            _by_industry(rows_a, products_a, base, by) - _by_industry(rows_b, products_b, base, by)
+            if by
+            else None
+        )
+        return totals, industries, rows_a, rows_b
+
+    central, industry_central, rows_a, rows_b = difference(params)
+    if standard_errors:
+        rng = np.random.default_rng(seed)
+        outcomes = [difference(_draw(params, standard_errors, rng)) for _ in range(draws)]
+        stacked = pd.DataFrame([o[0] for o in outcomes])
+        low, high = stacked.quantile(0.05), stacked.quantile(0.95)
+        if by:
+            panel = pd.concat([o[1] for o in outcomes], keys=range(draws), names=["draw"])
+            industry_low = panel.groupby(level=by).quantile(0.05)
+            industry_high = panel.groupby(level=by).quantile(0.95)
+    else:
+        low = high = central
+        industry_low = industry_high = industry_central
+    totals = pd.DataFrame({"central": central, "low": low, "high": high})
+    totals.index.name = "headline"
+    industries = (
+        pd.concat({"central": industry_central, "low": industry_low, "high": industry_high}, axis=1)
+        if by
+        else None
+    )
+    return Comparison(totals, industries, rows_a, rows_b, params)
+
+
 def _solve(
     trade: pd.DataFrame, params: Parameters, *, old_rate: str, new_rate: str, value: str, product: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -411,7 +493,7 @@ def bea_industry(hs: pd.Series) -> pd.Series:
 def base_year_frame(imports: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """One row per hs10 × partner with its imports for consumption in ``year`` (``value``, USD) from the
     `imports` panel, the HS levels, and the approximate BEA industry (``bea``); rows with no imports dropped.
-    Add ``old_rate`` and ``new_rate`` (e.g. from ``Schedule.rates``) before `simulate`."""
+    Add the tariff columns (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
     missing = [c for c in ("hs10", "partner", "month", "value") if c not in imports.columns]
     if missing:
         raise ParameterError([("imports", f"missing columns {missing}")], context="base_year_frame")
@@ -429,7 +511,7 @@ def base_year_frame(imports: pd.DataFrame, *, year: int) -> pd.DataFrame:
 
 
 def import_price_changes(
-    result: Result,
+    result: Result | Comparison,
     trade: pd.DataFrame,
     *,
     by: str = "bea",
@@ -438,7 +520,8 @@ def import_price_changes(
 ) -> pd.Series:
     """Duty-inclusive import price change by industry code (``by``), weighted by base-year duty-inclusive
     spending — the input `econ.models.io.cost_push` takes. With ``commodities`` (the codes of an
-    input-output table), codes outside them are pooled into ``other``."""
+    input-output table), codes outside them are pooled into ``other``. For a `Comparison`, the change is
+    from the alternative schedule's prices to the compared schedule's."""
     if by not in trade.columns:
         raise ParameterError(
             [("by", f"the trade frame has no column {by!r}")], context="import_price_changes"
@@ -448,7 +531,10 @@ def import_price_changes(
         known = set(commodities)
         codes = codes.where(codes.isin(known), other)
     spend = result.rows["base_value"] + result.rows["revenue_old"]
-    weighted = (result.rows["price_change"] * spend).groupby(codes).sum()
+    change = result.rows["price_change"]
+    if isinstance(result, Comparison):
+        change = (1.0 + change) / (1.0 + result.alternative_rows["price_change"]) - 1.0
+    weighted = (change * spend).groupby(codes).sum()
     return (weighted / spend.groupby(codes).sum()).rename("import_price_change")
 
 
