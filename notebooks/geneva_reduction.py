@@ -51,9 +51,8 @@ if passthrough == "estimated":
     estimates = trade.estimated_parameters(imports)
     passthrough, passthrough_se = estimates["passthrough"]
     sigma, sigma_se = estimates["sigma"]
-    print(
-        f"estimated pass-through {passthrough:.3f} (s.e. {passthrough_se:.3f}), σ {sigma:.2f} (s.e. {sigma_se:.2f})"
-    )
+    print(f"estimated pass-through {passthrough:.3f} (s.e. {passthrough_se:.3f})")
+    print(f"estimated σ {sigma:.2f} (s.e. {sigma_se:.2f})")
 schedule = panel.schedule(dataset)
 frame = trade.base_year_frame(imports[["hs10", "partner", "month", "value"]], year=base_year)
 # The base year's tariffs, on its middle day; the two schedules compared, on `date`.
