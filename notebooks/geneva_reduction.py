@@ -40,11 +40,14 @@ draws: int = 200
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Markdown, display
 
-from econ import panel
+from econ import panel, plots
 from econ.models import io, tables, trade
 from econ.reports import headline
 
+plots.use_house_style()
+display(Markdown(panel.dataset_note(dataset)))
 imports = panel.load("imports", dataset)
 if passthrough == "estimated":
     # Pass-through and σ from this dataset's own import panel, with their standard errors.
@@ -118,6 +121,7 @@ ax.barh(top.index, top["cost_to_buyers_bn"], xerr=[top["cost_to_buyers_bn"] - to
 ax.invert_yaxis()
 ax.set_xlabel("change in the cost to buyers, $ billion a year (negative: a saving)")
 ax.set_title(f"The tariffs in force on {date} against {scenario}")
+plots.label_synthetic(fig, dataset)
 plt.tight_layout()
 
 # %% [markdown]

@@ -32,13 +32,16 @@ end: str = "2025-12"
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Markdown, display
 
-from econ import panel
+from econ import panel, plots
 from econ.models import rare_earths, tables
 from econ.reports import headline
 
 SEVEN = ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
 io_tables = tables.load()
+plots.use_house_style()
+display(Markdown(panel.dataset_note(dataset)))
 imports = panel.load("imports", dataset, columns=["hs10", "month", "value"])
 restricted_imports = rare_earths.imports_by_hs(imports, year=base_year)
 satellite = rare_earths.satellite_row(restricted_imports, industries=io_tables.use.industries)
@@ -67,8 +70,9 @@ exposure.head(10)
 # %%
 ax = (exposure["total_requirement"].head(10) * 1e6).plot.barh(figsize=(7, 4))
 ax.invert_yaxis()
-ax.set_xlabel("restricted inputs per $1 million of final demand ($)")
+ax.set_xlabel(r"restricted inputs per \$1 million of final demand (\$)")
 ax.set_title("Exposure to rare earths and magnets, direct and through suppliers")
+plots.label_synthetic(ax.figure, dataset)
 plt.tight_layout()
 
 # %% [markdown]
@@ -87,7 +91,7 @@ ax = path.pivot(index="month", columns="element", values="shortfall").plot(figsi
 shortfall.plot(ax=ax, color="black", linewidth=2, label="value-weighted")
 ax.set_ylabel("share of normal supply missing")
 ax.legend(ncol=4, fontsize=8)
-plt.tight_layout()
+plt.tight_layout()  # model parameters only, no trade data: no synthetic label
 
 # %% [markdown]
 # ## Losses across elasticities of substitution and inventory buffers
@@ -114,9 +118,11 @@ hulten = buffers[inventory_weeks]["hulten_loss"]
 ax.plot(hulten.index, hulten, "k--", label="Hulten, first order")
 ax.set_xscale("log")
 ax.set_yscale("symlog", linthresh=0.01)
+ax.set_ylim(bottom=0)  # losses are never negative; a buffer that covers the shortfall shows as zero
 ax.set_xlabel("elasticity of substitution σ")
-ax.set_ylabel(f"loss over {start} to {end}, $ billion")
+ax.set_ylabel(rf"loss over {start} to {end}, \$ billion")
 ax.legend(fontsize=8)
+plots.label_synthetic(fig, dataset)
 plt.tight_layout()
 
 # %% [markdown]
@@ -137,7 +143,7 @@ by_industry.head(10)
 tracker = rare_earths.compliance(agreed_share=agreed_share)
 ax = tracker.plot(x="month", y=["tonnes", "baseline", "agreed"], marker="o", figsize=(7, 3.5))
 ax.set_ylabel("tonnes per month")
-plt.tight_layout()
+plt.tight_layout()  # press figures (FACTS §4), not the demo world: no synthetic label
 tracker
 
 # %% [markdown]
@@ -157,7 +163,7 @@ comparison
 # %%
 short_run = buffers[inventory_weeks].loc[0.05]
 long_run = buffers[inventory_weeks].loc[0.5]
-headline(
+figures = headline(
     critical_share_of_gdp=network.critical_share_of_gdp(),
     most_exposed_industry=str(exposure.index[0]),
     peak_shortfall=float(shortfall.max()),
