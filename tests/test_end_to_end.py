@@ -51,6 +51,7 @@ def test_headline_figures_match_the_calibration(home: Path) -> None:
 def test_index_lists_the_run(home: Path) -> None:
     index = (home / "reports" / "index.html").read_text(encoding="utf-8")
     assert "tariff_timeline.html" in index
+    assert "synthetic demo world" in index
     manifest = json.loads((home / "reports" / "manifest.json").read_text())
     assert manifest["runs"]["tariff_timeline"]["status"] == "ok"
 

@@ -65,6 +65,13 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             f"<td>{'—' if duration is None else f'{duration:.1f} s'}</td>"
             f"<td>{html.escape(str(record.get('error') or record.get('reason') or ''))}</td></tr>"
         )
+    demo_runs = sum(1 for record in manifest.get("runs", {}).values() if record.get("dataset") == "demo")
+    banner = (
+        f'<p class="synthetic">{demo_runs} of these reports run on the synthetic demo world '
+        "(dataset demo): illustrations of the method, not real statistics.</p>"
+        if demo_runs
+        else ""
+    )
     git = manifest.get("git") or {}
     commit = git.get("commit") or "unknown"
     dirty = " (uncommitted changes)" if git.get("dirty") else ""
@@ -76,8 +83,10 @@ table {{ border-collapse: collapse; }}
 th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }}
 tr.status-failed td {{ background: #fde7e9; }}
 tr.status-not-built td {{ color: #777; }}
+p.synthetic {{ background: #b00020; color: white; padding: 0.5em 1em; font-weight: bold; }}
 </style></head>
 <body><h1>econ reports</h1>
+{banner}
 <p>Updated {html.escape(str(manifest.get("updated", "")))} from commit {html.escape(commit)}{dirty}.</p>
 <table><thead><tr><th>Run</th><th>Status</th><th>Notebook</th><th>Dataset</th><th>Parameters</th>
 <th>Ran at (UTC)</th><th>Time taken</th><th>Note</th></tr></thead>
