@@ -48,6 +48,7 @@ from scipy import optimize
 
 from econ import atomic, paths
 from econ.errors import ParameterError
+from econ.tariffs import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -217,35 +218,36 @@ class TrueParameters:
 
     @classmethod
     def with_overrides(cls, overrides: Mapping[str, Any]) -> TrueParameters:
-        known = {f.name: f for f in dataclasses.fields(cls)}
+        """The defaults with `overrides` applied; every unknown name, non-number or value out of its
+        range is reported at once, by name (ParameterError)."""
+        known = {f.name for f in dataclasses.fields(cls)}
         problems: list[tuple[str, str]] = []
         values: dict[str, float] = {}
         for name, raw in overrides.items():
             if name not in known:
-                problems.append((name, f"unknown parameter; expected one of {', '.join(known)}"))
+                problems.append((name, f"unknown parameter; expected one of {', '.join(sorted(known))}"))
                 continue
             try:
-                values[name] = float(raw)
+                value = float(raw)
             except (TypeError, ValueError):
                 problems.append((name, f"expected a number, got {raw!r}"))
                 continue
-            if not math.isfinite(values[name]):
-                problems.append((name, f"expected a finite number, got {raw!r}"))
-        merged = dataclasses.replace(cls(), **values) if not problems else cls()
-        if not problems:
-            if not 0.0 <= merged.passthrough <= 2.0:
-                problems.append(("passthrough", f"expected between 0 and 2, got {merged.passthrough}"))
-            if merged.import_elasticity <= 1.0:
-                problems.append(
-                    ("import_elasticity", f"expected above 1 (CES), got {merged.import_elasticity}")
-                )
-            if merged.aggregate_elasticity < 0:
-                problems.append(("aggregate_elasticity", f"expected ≥ 0, got {merged.aggregate_elasticity}"))
-            if merged.unit_value_noise < 0:
-                problems.append(("unit_value_noise", f"expected ≥ 0, got {merged.unit_value_noise}"))
+            low, high, expectation = _PARAMETER_RANGES[name]
+            if not (math.isfinite(value) and low <= value <= high):
+                problems.append((name, f"expected {expectation}, got {raw!r}"))
+            values[name] = value
         if problems:
             raise ParameterError(problems, context="econ demo --set")
-        return merged
+        return dataclasses.replace(cls(), **values)
+
+
+# name → (lowest, highest, what is expected); CES needs σ above 1.
+_PARAMETER_RANGES: dict[str, tuple[float, float, str]] = {
+    "passthrough": (0.0, 2.0, "a number between 0 and 2"),
+    "import_elasticity": (1.0 + 1e-9, 50.0, "a number above 1 (CES) and at most 50"),
+    "aggregate_elasticity": (0.0, 50.0, "a number between 0 and 50"),
+    "unit_value_noise": (0.0, 5.0, "a number between 0 and 5"),
+}
 
 
 @dataclass
@@ -467,20 +469,7 @@ def _trade_pairs(rng: np.random.Generator, products: pd.DataFrame) -> pd.DataFra
     return pairs
 
 
-def _schedule_rates(products: pd.DataFrame, panel: pd.DataFrame, hts_path: Path) -> pd.DataFrame:
-    """Statutory layers by product × partner × month from the tariff engine, read from the demo's own HTS."""
-    from econ.tariffs import Schedule
-
-    schedule = Schedule.from_hts([hts_path])
-    keys = panel[["hs10", "partner", "month"]].copy()
-    keys["hs8"] = keys["hs10"].str[:8]
-    rates = schedule.monthly_rates(keys)
-    return rates
-
-
-def simulate(
-    *, seed: int, scale: float, truth: TrueParameters, hts_path: Path, products: pd.DataFrame
-) -> pd.DataFrame:
+def simulate(*, seed: int, truth: TrueParameters, schedule: Schedule, products: pd.DataFrame) -> pd.DataFrame:
     """Simulate the monthly panel (one row per active product × partner × month), before calibration."""
     rng = np.random.default_rng([seed, 1])
     months = _months()
@@ -500,7 +489,8 @@ def simulate(
     panel["hs10"] = products["hs10"].to_numpy()[panel["product"]]
     panel["month"] = months[panel["month_index"]]
 
-    layers = _schedule_rates(products, panel, hts_path)
+    # Statutory layers by product × partner × month from the tariff engine (read from the demo's own HTS).
+    layers = schedule.monthly_rates(panel[["hs10", "partner", "month"]].assign(hs8=panel["hs10"].str[:8]))
     preference = panel["partner"].map(FTA_PREFERENCE).fillna(0.0).to_numpy()
     mfn_paid = products["mfn_paid"].to_numpy()[panel["product"]]
     # Paid: the statutory stack, with the MFN layer at its ad valorem equivalent less FTA preferences.
@@ -779,12 +769,10 @@ def _export_products(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates("hs10", ignore_index=True)
 
 
-def simulate_exports(*, seed: int, truth: TrueParameters, hts_path: Path) -> pd.DataFrame:
+def simulate_exports(*, seed: int, truth: TrueParameters, schedule: Schedule) -> pd.DataFrame:
     """US exports by product × partner × month. China's buyers face China's retaliatory tariff τ and
     substitute away from US goods with the same elasticity σ as US buyers do between partners:
     v_ijt = v_ij · exp(trend + shocks) · (1 + τ_ijt)^(−σ·passthrough), calibrated to 2017 values."""
-    from econ.tariffs import Schedule
-
     rng = np.random.default_rng([seed, 3])
     products = _export_products(rng)
     months = _months()
@@ -795,9 +783,7 @@ def simulate_exports(*, seed: int, truth: TrueParameters, hts_path: Path) -> pd.
     grid["hs10"] = products["hs10"].to_numpy()[grid["product"]]
     grid["hs8"] = grid["hs10"].str[:8]
     grid["month"] = months[grid["month_index"]]
-    rates = Schedule.from_hts([hts_path]).monthly_rates(
-        grid[["hs10", "hs8", "partner", "month"]], flow="exports"
-    )
+    rates = schedule.monthly_rates(grid[["hs10", "hs8", "partner", "month"]], flow="exports")
     tau = rates["china_retaliation"].to_numpy()
     n = len(products)
     pair_level = rng.normal(0.0, 0.6, (n, len(EXPORT_PARTNERS)))
@@ -862,7 +848,10 @@ def write(
     atomic.write_json(hts_path, _hts_lines(products), indent=None)
     log.info("demo: %d HS10 lines written to %s", len(products), hts_path)
 
-    panel = simulate(seed=seed, scale=scale, truth=truth, hts_path=hts_path, products=products)
+    # The duties come from the package's policy timeline, evaluated on the demo's own HTS file as the
+    # panel builder will read it.
+    schedule = Schedule.from_hts([hts_path])
+    panel = simulate(seed=seed, truth=truth, schedule=schedule, products=products)
     calibration = _calibrate(panel, products)
     census = _census_rows(
         panel, products, np.random.default_rng([seed, 2]), unit_value_noise=truth.unit_value_noise
@@ -874,7 +863,7 @@ def write(
         path = target / "census" / f"imports_hs10_{year}.json"
         _write_census_year(rows, path, CENSUS_HEADER, "I_COMMODITY")
         files.append(path)
-    exports = _export_rows(simulate_exports(seed=seed, truth=truth, hts_path=hts_path))
+    exports = _export_rows(simulate_exports(seed=seed, truth=truth, schedule=schedule))
     for year, rows in exports.groupby(exports["month"].dt.year):
         path = target / "census" / f"exports_hs10_{year}.json"
         _write_census_year(rows, path, EXPORTS_HEADER, "E_COMMODITY")
