@@ -2,13 +2,28 @@
 
 A build killed at any moment therefore leaves either the previous file or the new one, never half of
 either (os.replace is atomic on POSIX within one file system).
+
+Files that must change together (a dataset's panels and the manifest holding their hashes; the demo
+world's raw files and its truth.json) are written into a staging folder beside their folder and swapped in
+as a whole (`swap_folder`), in this order — a SIGKILL can fall between any two steps:
+
+  1. ``.<name>.new/`` filled file by file, the marker file (``manifest.json``, ``truth.json``) last;
+  2. ``<name>/`` renamed to ``.<name>.old/``;
+  3. ``.<name>.new/`` renamed to ``<name>/``;
+  4. ``.<name>.old/`` removed.
+
+Killed in 1, ``<name>/`` is untouched. Between 2 and 3 there is no ``<name>/``: readers take the staging
+folder when it holds its marker (it is complete), else the retired one (`committed_folder`). The next
+writer, under the home lock, finishes the swap or discards the leftovers (`recover_folder`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -16,6 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 # The process umask, read once (reading it means setting it, so never in a hot path or a thread).
 _UMASK = os.umask(0o022)
@@ -112,3 +129,59 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+# ------------------------------------------------------------------------------------------ folder swaps
+
+
+def staging_folder(folder: str | os.PathLike[str]) -> Path:
+    """Where the next contents of `folder` are written before `swap_folder`: ``.<name>.new`` beside it."""
+    target = Path(folder)
+    return target.with_name(f".{target.name}.new")
+
+
+def _retired_folder(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.old")
+
+
+def swap_folder(staging: str | os.PathLike[str], folder: str | os.PathLike[str]) -> None:
+    """Replace `folder` by the complete `staging` folder (steps 2-4 of the module docstring)."""
+    staging, folder = Path(staging), Path(folder)
+    fsync_dir(staging)
+    retired = _retired_folder(folder)
+    shutil.rmtree(retired, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, retired)
+    os.replace(staging, folder)
+    fsync_dir(folder.parent)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover_folder(folder: str | os.PathLike[str], *, complete: str) -> None:
+    """Finish (or undo) a swap that a killed writer left part-way; remove its leftovers and temporary
+    files. `complete` names the file a staging folder holds only when whole. Call under the home lock."""
+    folder = Path(folder)
+    staging, retired = staging_folder(folder), _retired_folder(folder)
+    if not folder.exists():
+        for candidate in (staging, retired):  # the new contents if complete, else the previous ones
+            if (candidate / complete).is_file():
+                log.warning("%s: finishing the swap of a writer that was interrupted", folder)
+                os.replace(candidate, folder)
+                break
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+    sweep(folder)
+
+
+def committed_folder(folder: str | os.PathLike[str], *, complete: str) -> Path:
+    """The folder holding the committed contents of `folder`, for readers (who take no lock): `folder`
+    itself, or — in the instant between the two renames of a swap, or after a writer killed in it — the
+    complete folder beside it."""
+    folder = Path(folder)
+    if folder.exists():
+        return folder
+    for candidate in (staging_folder(folder), _retired_folder(folder)):
+        if (candidate / complete).is_file():
+            return candidate
+    return folder

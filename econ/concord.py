@@ -23,14 +23,17 @@ Files read:
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from econ.errors import InputFormatError, ParameterError
 
@@ -281,7 +284,7 @@ def read_bea_naics(path: str | os.PathLike[str], *, header_row: int = 5) -> pd.D
     source = Path(path)
     try:
         grid = pd.read_excel(source, sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
         raise InputFormatError(
             source, f"cannot read the workbook ({error})", expected="an .xlsx file"
         ) from error
@@ -405,8 +408,14 @@ def read_country_codes(path: str | os.PathLike[str]) -> pd.DataFrame:
             records.append({"census_code": cells[0], "name": cells[1], "iso2": cells[2]})
             wheres.append(f"line {number}")
     else:
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        columns = {name.strip().lower(): name for name in frame.columns}
+        # Parse the text already decoded (a stray byte is replaced, not fatal), and say which file failed.
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+            raise InputFormatError(
+                source, f"not a readable CSV ({error})", expected="Census Schedule C codes"
+            ) from None
+        columns = {str(name).strip().lower(): name for name in frame.columns}
         code = columns.get("cty_code") or columns.get("code") or columns.get("census_code")
         if code is None:
             raise InputFormatError(

@@ -907,6 +907,7 @@ def write(
 
 def read_truth(folder: Path | None = None) -> dict[str, Any]:
     """The demo world's truth.json as a dict (parameters under "parameters")."""
-    path = (Path(folder) if folder else paths.demo_dir()) / "truth.json"
-    with open(path, encoding="utf-8") as handle:
+    # The committed world, even in the instant `econ demo` swaps a new one in (truth.json is written last).
+    world = atomic.committed_folder(Path(folder) if folder else paths.demo_dir(), complete="truth.json")
+    with open(world / "truth.json", encoding="utf-8") as handle:
         return json.load(handle)

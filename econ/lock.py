@@ -1,6 +1,7 @@
 """One writer at a time per ECON_HOME.
 
-`econ build` and `econ report` hold an exclusive lock on <home>/.econ.lock while they write. A second one
+`econ demo`, `econ build` and `econ report` hold an exclusive lock on <home>/.econ.lock while they write
+(`econ fetch` needs none: each download is renamed into place whole). A second one
 waits up to `timeout` seconds, saying so once, and then gives up with a clear error — it never interleaves
 its writes with the first. The lock is an OS-level file lock (filelock), released by the kernel if the
 holder dies, so a killed build never leaves a stale lock behind.

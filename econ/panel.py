@@ -40,7 +40,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -172,7 +171,9 @@ class Manifest:
             code=str(raw.get("code", "")),
             created=str(raw.get("created", "")),
             econ_version=str(raw.get("econ_version", "")),
-            notes=[str(note) for note in raw.get("notes") or []] if isinstance(raw.get("notes"), list) else [],
+            notes=[str(note) for note in raw.get("notes") or []]
+            if isinstance(raw.get("notes"), list)
+            else [],
         )
 
     def write(self, folder: Path) -> None:
@@ -429,9 +430,11 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
     if dataset not in DATASETS:
         raise EconError(f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}")
     with home_lock("build"):
-        inputs = find_inputs(dataset)
+        if dataset == "demo":  # an `econ demo` killed mid-swap: finish it before reading the world
+            atomic.recover_folder(paths.demo_dir(), complete="truth.json")
         folder = paths.processed_dir() / dataset
-        _recover(folder)
+        atomic.recover_folder(folder, complete=_MARKER)
+        inputs = find_inputs(dataset)
         input_hashes = {str(_relative(p)): sha256_file(p) for p in inputs.all()}
         code = code_hash()
         try:
@@ -465,10 +468,10 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
         imports = panels[1][1]
         for name, frame in panels:
             check_schema(frame, name, where="econ build")
-        # Everything is written into a staging folder first and swapped in as a whole (see _commit), so a
-        # build killed at any moment leaves the previous panels and their manifest together, never a new
-        # Parquet file beside the old manifest.
-        staging = _staging(folder)
+        # Everything is written into a staging folder first and swapped in as a whole, so a build killed
+        # at any moment leaves the previous panels and their manifest together, never a new Parquet file
+        # beside the old manifest.
+        staging = atomic.staging_folder(folder)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         try:
@@ -492,65 +495,15 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # a failed (not killed) build leaves nothing behind
             raise
-        _commit(staging, folder)
+        atomic.swap_folder(staging, folder)
         return manifest
 
 
-# The commit protocol of a build, in the order its steps happen (a SIGKILL can fall between any two):
-#
-#   1. data/processed/.demo.new/   written file by file (each atomically), manifest.json last;
-#   2. data/processed/demo/        renamed to .demo.old/;
-#   3. data/processed/.demo.new/   renamed to demo/;
-#   4. data/processed/.demo.old/   removed.
-#
-# Killed in 1, demo/ is untouched. Between 2 and 3 there is no demo/: readers take .demo.new/ when it holds
-# a manifest (it is complete) else .demo.old/ (see _current), and the next build finishes the swap
-# (_recover). Killed in 4, a leftover .demo.old/ is removed by the next build.
-
-
-def _staging(folder: Path) -> Path:
-    return folder.with_name(f".{folder.name}.new")
-
-
-def _retired(folder: Path) -> Path:
-    return folder.with_name(f".{folder.name}.old")
-
-
-def _commit(staging: Path, folder: Path) -> None:
-    atomic.fsync_dir(staging)
-    retired = _retired(folder)
-    shutil.rmtree(retired, ignore_errors=True)
-    if folder.exists():
-        os.replace(folder, retired)
-    os.replace(staging, folder)
-    atomic.fsync_dir(folder.parent)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _recover(folder: Path) -> None:
-    """Finish (or undo) the commit of a build that was killed part-way; called under the home lock."""
-    staging, retired = _staging(folder), _retired(folder)
-    if not folder.exists():
-        for candidate in (staging, retired):  # the new set if it is complete, else the previous one
-            if (candidate / "manifest.json").is_file():
-                log.warning("%s: finishing the swap of a build that was interrupted", folder)
-                os.replace(candidate, folder)
-                break
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover, ignore_errors=True)
-    atomic.sweep(folder)
-
-
-def _current(folder: Path) -> Path:
-    """The folder holding a dataset's committed panels, for readers (who take no lock): `folder`, or during
-    the instant of a swap — or after a build killed in that instant — the complete set beside it."""
-    if (folder / "manifest.json").is_file():
-        return folder
-    for candidate in (_staging(folder), _retired(folder)):
-        if not folder.exists() and (candidate / "manifest.json").is_file():
-            return candidate
-    return folder
+# The commit protocol of a build is econ.atomic's folder swap: the panels and then manifest.json are
+# written into data/processed/.demo.new/, which replaces data/processed/demo/ as a whole. A build killed
+# at any moment leaves readers one complete set (`atomic.committed_folder` finds it even in the instant
+# between the two renames); the next build finishes or discards what the kill left (`atomic.recover_folder`).
+_MARKER = "manifest.json"
 
 
 def _relative(path: Path) -> Path:
@@ -579,7 +532,7 @@ def verify(manifest: Manifest, folder: Path, names: Iterable[str] | None = None)
 
 def manifest(dataset: Dataset = "demo") -> Manifest:
     """The manifest of a built dataset (raises if the dataset has not been built)."""
-    folder = _current(paths.processed_dir() / dataset)
+    folder = atomic.committed_folder(paths.processed_dir() / dataset, complete=_MARKER)
     found = Manifest.read(folder)
     if found is None:
         hint = "econ demo && econ build" if dataset == "demo" else "econ build --data real"
@@ -604,7 +557,7 @@ def load(name: str, dataset: Dataset = "demo", *, columns: Sequence[str] | None 
     """Read processed panel `name` of `dataset`, after checking its hash against the manifest."""
     if name not in SCHEMAS:
         raise EconError(f"unknown panel {name!r}; expected one of {', '.join(SCHEMAS)}")
-    folder = _current(paths.processed_dir() / dataset)
+    folder = atomic.committed_folder(paths.processed_dir() / dataset, complete=_MARKER)
     found = manifest(dataset)
     if name not in found.outputs:
         raise EconError(f"{folder / 'manifest.json'}: no panel {name!r}; run `econ build --data {dataset}`")

@@ -52,7 +52,9 @@ def test_demo_bad_scale_is_one_line(econ_home: Path, capsys: pytest.CaptureFixtu
     assert "scale" in one_line(err) and "positive" in err
 
 
-def test_demo_unparsable_option_is_refused_by_argparse(econ_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_unparsable_option_is_refused_by_argparse(
+    econ_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "demo", "--scale", "lots")
     assert code == 2
     assert err.strip().splitlines()[-1] == "econ demo: error: argument --scale: invalid float value: 'lots'"
@@ -73,7 +75,9 @@ def test_unwritable_home_is_one_line(
 # ------------------------------------------------------------------------------------------------ build
 
 
-def test_build_with_a_truncated_input_names_the_file(econ_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_with_a_truncated_input_names_the_file(
+    econ_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from econ import demo
 
     demo.write(seed=3, scale=0.02)
@@ -95,7 +99,9 @@ def test_build_bad_dataset_option(econ_home: Path, capsys: pytest.CaptureFixture
     assert code == 2 and "invalid choice: 'imaginary'" in err and "Traceback" not in err
 
 
-def test_bad_lock_timeout_is_one_line(econ_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+def test_bad_lock_timeout_is_one_line(
+    econ_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
     monkeypatch.setenv("ECON_LOCK_TIMEOUT", "-3")
     code, _, err = run(capsys, "build")
     assert code == 2 and "ECON_LOCK_TIMEOUT" in one_line(err)
@@ -143,7 +149,7 @@ def test_report_bad_runs_file_is_one_line(
     econ_home: Path, runs_yaml: Path, text: str, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs_yaml.write_text(text)
-    code, out, err = run(capsys, "report")
+    code, _, err = run(capsys, "report")
     assert code == 2
     line = one_line(err)
     assert expected in line and str(runs_yaml) in line
@@ -177,7 +183,7 @@ def test_fetch_into_an_unwritable_home_is_one_line(
     unwritable_home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     httpserver.expect_request("/ts/imports/hs").respond_with_data(json.dumps([["I_COMMODITY"], ["85"]]))
-    code, out, err = run(
+    code, _, err = run(
         capsys, "fetch", "census", "--year", "2024", "--months", "1", "--base-url", httpserver.url_for("/ts")
     )
     assert code == 2
@@ -190,7 +196,7 @@ def test_fetch_agency_answers_html_is_one_line(
     """The Census API's answer to a bad key: an HTML page with status 200. Refused, nothing cached."""
     page = (FIXTURES / "census" / "invalid_key.html").read_bytes()
     httpserver.expect_request("/ts/imports/hs").respond_with_data(page, content_type="text/html")
-    code, out, err = run(capsys, "fetch", "census", "--year", "2024", "--months", "1", "--vintage", "v",
+    code, _, err = run(capsys, "fetch", "census", "--year", "2024", "--months", "1", "--vintage", "v",
                          "--base-url", httpserver.url_for("/ts"))  # fmt: skip
     assert code == 2
     assert "HTML" in one_line(err) or "html" in err

@@ -141,9 +141,7 @@ def test_fault_that_persists_gives_up_within_bounds_leaving_nothing(
     assert files_in(tmp_path) == []  # no partial file, no temporary file
 
 
-def test_503_with_retry_after_date_is_honoured_and_capped(
-    serve, tmp_path: Path, waits: list[float]
-) -> None:
+def test_503_with_retry_after_date_is_honoured_and_capped(serve, tmp_path: Path, waits: list[float]) -> None:
     server = serve(["503", "503", "ok"])
     http.download(server.url(), tmp_path / "f.json", retries=3, backoff=0.1, max_wait=1.5)
     assert len(waits) == 2
@@ -184,3 +182,38 @@ def test_temporary_file_of_a_killed_download_is_swept(serve, tmp_path: Path) -> 
     os.utime(other, (hours_ago, hours_ago))
     http.download(server.url(), tmp_path / "f.json")
     assert files_in(tmp_path) == sorted([".f.json.def456.tmp", ".g.json.abc123.tmp", "f.json"])
+
+
+def test_fetch_process_killed_mid_download_then_rerun(serve, econ_home: Path) -> None:
+    """A real `econ fetch` killed with SIGKILL while a body is arriving: no visible file is left (only the
+    hidden temporary one, which no reader's pattern matches), and the rerun saves every month whole."""
+    import signal
+    import subprocess
+    import sys
+
+    server = serve(["ok", "stall_body", "ok"])
+    folder = econ_home / "data" / "raw" / "census" / "v"
+    argv = [sys.executable, "-m", "econ.cli", "fetch", "census", "--year", "2024", "--months", "1-3",
+            "--vintage", "v", "--base-url", server.url("/ts"), "--timeout", "30"]  # fmt: skip
+    env = {**os.environ, "ECON_HOME": str(econ_home)}
+    env.pop("CENSUS_API_KEY", None)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not list(folder.glob(".imports_hs10_2024-02.json.*.tmp")):  # month 2 is arriving, and stalls
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    assert [p for p in files_in(folder) if not p.startswith(".")] == ["imports_hs10_2024-01.json"]
+    assert (folder / "imports_hs10_2024-01.json").read_bytes() == BODY
+
+    rerun = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    visible = [p for p in files_in(folder) if not p.startswith(".")]
+    assert visible == [f"imports_hs10_2024-0{m}.json" for m in (1, 2, 3)]
+    assert all((folder / name).read_bytes() == BODY for name in visible)
+    assert len(server.requests) == 4  # months 1, 2 (killed), then only 2 and 3 again
+    assert "time=2024-01" not in " ".join(server.requests[2:])
+    # the killed download's temporary file is hidden, and invisible to the readers' patterns
+    assert not [p for p in folder.glob("imports_hs*.json") if p.name.startswith(".")]
+    assert len(census.read(folder / "imports_hs10_2024-02.json")) == 1

@@ -300,18 +300,7 @@ def test_fixtures_parse_unmutated(scratch: Path) -> None:
         reader(source)
 
 
-# econ/concord.py is not ours to edit; its readers let pandas' ParserError/EmptyDataError, a
-# UnicodeDecodeError and zipfile.BadZipFile through. Requested from its owner; strict, so the fix shows.
-CONCORD_LEAKS = pytest.mark.xfail(
-    strict=True, reason="econ/concord.py readers leak library errors (fix requested from its owner)"
-)
-CASES = [
-    pytest.param(name, marks=CONCORD_LEAKS)
-    if name in ("concord/countryCodes_small.txt", "concord/census_to_iso3_small.csv",
-                "concord/bea_naics_concordance_small.xlsx")
-    else name
-    for name in READERS
-]  # fmt: skip
+CASES = list(READERS)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -359,7 +348,9 @@ VALUES = st.recursive(
         st.text(max_size=20),
         st.sampled_from(["5700", "0003", "2025-05", "2025-13", "2025-06-15", "demo", "real", "<script>"]),
     ),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=6,
 )
 

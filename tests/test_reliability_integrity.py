@@ -88,8 +88,16 @@ def test_unreadable_manifest_is_named_and_rebuilt(
     ("edit", "named", "rebuild"),
     [
         (lambda m: m["outputs"]["imports"].update(sha256="0" * 64), "imports.parquet: contents do not", True),
-        (lambda m: m["outputs"]["imports"].update(path="../../raw/demo/truth.json"), "is not a file name", False),
-        (lambda m: m["outputs"]["imports"].update(path="exports.parquet"), "exports.parquet: contents do", False),
+        (
+            lambda m: m["outputs"]["imports"].update(path="../../raw/demo/truth.json"),
+            "is not a file name",
+            False,
+        ),
+        (
+            lambda m: m["outputs"]["imports"].update(path="exports.parquet"),
+            "exports.parquet: contents do",
+            False,
+        ),
         (lambda m: m.update(outputs=[1, 2]), "'outputs' is missing or not a dict", True),
         (lambda m: m["outputs"].update(imports="imports.parquet"), "outputs.imports is not an object", False),
         (lambda m: m["outputs"]["imports"].pop("sha256"), "outputs.imports.sha256 is missing", False),
@@ -167,10 +175,24 @@ def test_any_edit_of_the_manifest_is_caught_or_harmless(pristine: Path, tmp_path
             except EconError as error:
                 assert "manifest.json" in str(error) or ".parquet" in str(error), str(error)
                 return
-            except Exception as error:  # noqa: BLE001 - the failure under test
+            except Exception as error:
                 pytest.fail(f"{spot} -> {value!r}: {type(error).__name__} leaked: {error}")
             # accepted: then it must be the very data that was built
             built = pd.read_parquet(folder(pristine) / f"{name}.parquet")
             pd.testing.assert_frame_equal(frame.reset_index(drop=True), built.reset_index(drop=True))
 
     check()
+
+
+def test_bad_new_input_leaves_the_previous_panels(home: Path, expected: dict[str, pd.DataFrame]) -> None:
+    """A malformed file arriving with a monthly update stops the build with the file named; the panels
+    already built stay as they were and nothing half-built is left beside them."""
+    from econ.errors import InputFormatError
+
+    raw = home / "data" / "raw" / "demo" / "census" / "imports_hs10_2025.json"
+    raw.write_bytes(raw.read_bytes()[:-500])  # cut off mid-download
+    with pytest.raises(InputFormatError, match=r"imports_hs10_2025\.json"):
+        panel.build(dataset="demo", force=True)
+    assert sorted(p.name for p in (home / "data" / "processed").iterdir()) == ["demo"]
+    for name in PANELS:
+        pd.testing.assert_frame_equal(panel.load(name), expected[name], obj=name)

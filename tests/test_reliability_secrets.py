@@ -37,9 +37,7 @@ def econ(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_key_used_for_fetch_then_found_nowhere(
-    tmp_path: Path, httpserver: HTTPServer
-) -> None:
+def test_key_used_for_fetch_then_found_nowhere(tmp_path: Path, httpserver: HTTPServer) -> None:
     home = tmp_path / "home"
     body = (FIXTURES / "census" / "imports_hs10_2024.json").read_bytes()
     httpserver.expect_request("/ts/imports/hs").respond_with_data(body, content_type="application/json")

@@ -63,9 +63,17 @@ def code_hash(package: str | Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def _processed_folder(dataset: str) -> Path:
+    # data/processed/<dataset>/, or the complete set beside it while (or after a build killed while) a
+    # build swaps its new panels in: econ.atomic.committed_folder
+    from econ import atomic
+
+    return atomic.committed_folder(paths.processed_dir() / dataset, complete="manifest.json")
+
+
 def processed_manifest(dataset: str) -> dict[str, Any] | None:
     """data/processed/<dataset>/manifest.json as written by econ.panel, or None when absent or unreadable."""
-    path = paths.processed_dir() / dataset / "manifest.json"
+    path = _processed_folder(dataset) / "manifest.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
@@ -74,7 +82,7 @@ def processed_manifest(dataset: str) -> dict[str, Any] | None:
 
 def input_hashes(dataset: str, panels: tuple[str, ...]) -> dict[str, str]:
     """sha256 of each panel a run reads: from the processed manifest, else of the file, else 'missing'."""
-    folder = paths.processed_dir() / dataset
+    folder = _processed_folder(dataset)
     outputs = (processed_manifest(dataset) or {}).get("outputs") or {}
     hashes: dict[str, str] = {}
     for panel in panels:

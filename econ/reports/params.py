@@ -93,7 +93,8 @@ class TariffTimeline(NotebookParameters):
 
 PassthroughPreset = Literal["border", "border_2025", "retail", "estimated"]
 """The pass-through presets of econ.models.trade (border 1.0, border_2025 0.95, retail 0.2), or
-"estimated": pass-through and σ estimated on the dataset's import panel (econ.models.trade.estimated_parameters)."""
+"estimated": pass-through and σ estimated on the dataset's import panel
+(econ.models.trade.estimated_parameters)."""
 Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 """A date as "YYYY-MM-DD"."""
 Share = Annotated[float, Field(ge=0.0, le=1.0)]

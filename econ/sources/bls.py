@@ -150,7 +150,9 @@ def read_api(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> p
         for d_index, item in enumerate(data):
             where = f"Results.series[{s_index}].data[{d_index}]"
             if not isinstance(item, dict):
-                raise InputFormatError(source, f"observation is {item!r:.40}", where=where, expected="an object")
+                raise InputFormatError(
+                    source, f"observation is {item!r:.40}", where=where, expected="an object"
+                )
             missing = [key for key in ("year", "period", "value") if key not in item]
             if missing:
                 raise InputFormatError(source, f"missing {', '.join(missing)}", where=where)
@@ -227,7 +229,9 @@ def _rows(source: Path, reader: Any) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise InputFormatError(source, f"malformed line ({error})", where=f"line {reader.line_num}") from error
+        raise InputFormatError(
+            source, f"malformed line ({error})", where=f"line {reader.line_num}"
+        ) from error
 
 
 def _integers(source: Path, values: pd.Series, name: str, *, allow_blank: bool = False) -> pd.Series:

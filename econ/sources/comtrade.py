@@ -135,7 +135,9 @@ def _json_records(source: Path, text: str) -> tuple[list[str], list[list[str]], 
             where=f"line {error.lineno}, column {error.colno}",
         ) from error
     if not isinstance(payload, dict):
-        raise InputFormatError(source, "top level is not an object", expected='{"count": n, "data": [records]}')
+        raise InputFormatError(
+            source, "top level is not an object", expected='{"count": n, "data": [records]}'
+        )
     if payload.get("error"):
         raise InputFormatError(source, f"Comtrade answered with an error: {payload['error']}", where="error")
     data = payload.get("data")
