@@ -825,6 +825,93 @@ def _export_rows(grid: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([rows, total], ignore_index=True)
 
 
+# Where the demo's products sit in US industry classifications: HS prefix → 2017 NAICS (the longest prefix
+# wins; FACTS §4 for rare earths, magnets and critical minerals), and NAICS → BEA industries
+# (code, BEA summary, BEA detail). Written as a Census HS10 concordance and a BEA–NAICS workbook, in the
+# agencies' layouts, so that industries come through econ.concord exactly as they would on real data.
+_HS_NAICS: dict[str, str] = {
+    "25": "212390", "2804": "325180", "2805": "325180", "2846": "325180", "28": "325180", "29": "325199",
+    "30": "325412", "33": "325620", "39": "326199", "40": "326299", "42": "316990", "44": "321999",
+    "48": "322299", "61": "315250", "62": "315250", "63": "314999", "64": "316210", "69": "327110",
+    "70": "327215", "71": "339910", "72": "331110", "7306": "331210", "73": "332999", "76": "331315",
+    "8101": "331491", "8110": "331410", "8112": "331410", "81": "331410", "82": "332216", "83": "332510",
+    "84": "333999", "8426": "333923", "8471": "334111", "85": "335999", "8505": "332999", "8507": "335911",
+    "8517": "334220", "8541": "334413", "8542": "334413", "8703": "336111", "87": "336390", "90": "334510",
+    "9018": "339112", "94": "337215", "95": "339930", "96": "339999",
+}  # fmt: skip
+_NAICS_BEA: dict[str, tuple[str, str, str]] = {  # NAICS → (BEA sector, summary, detail)
+    "212390": ("21", "212", "2123A0"), "314999": ("31G", "313TT", "314900"),
+    "315250": ("31G", "315AL", "315000"), "316210": ("31G", "315AL", "315000"),
+    "316990": ("31G", "315AL", "315000"), "321999": ("31G", "321", "321999"),
+    "322299": ("31G", "322", "322299"), "325180": ("31G", "325", "325180"),
+    "325199": ("31G", "325", "325190"), "325412": ("31G", "325", "325412"),
+    "325620": ("31G", "325", "325620"), "326199": ("31G", "326", "326190"),
+    "326299": ("31G", "326", "326290"), "327110": ("31G", "327", "327100"),
+    "327215": ("31G", "327", "327200"), "331110": ("31G", "331", "331110"),
+    "331210": ("31G", "331", "331200"), "331315": ("31G", "331", "331313"),
+    "331410": ("31G", "331", "331410"), "331491": ("31G", "331", "331490"),
+    "332216": ("31G", "332", "332200"), "332510": ("31G", "332", "332500"),
+    "332999": ("31G", "332", "332999"), "333923": ("31G", "333", "333920"),
+    "333999": ("31G", "333", "333990"), "334111": ("31G", "334", "334111"),
+    "334220": ("31G", "334", "334220"), "334413": ("31G", "334", "334413"),
+    "334510": ("31G", "334", "334510"), "335911": ("31G", "335", "335911"),
+    "335999": ("31G", "335", "335999"), "336111": ("31G", "3361MV", "336111"),
+    "336390": ("31G", "3361MV", "336390"), "337215": ("31G", "337", "337215"),
+    "339112": ("31G", "339", "339112"), "339910": ("31G", "339", "339910"),
+    "339930": ("31G", "339", "339930"), "339999": ("31G", "339", "339990"),
+}  # fmt: skip
+
+
+def naics_of(hs10: str) -> str:
+    """The demo's NAICS code for an HS10 line (the longest matching HS prefix)."""
+    for digits in (4, 2):
+        if hs10[:digits] in _HS_NAICS:
+            return _HS_NAICS[hs10[:digits]]
+    raise KeyError(f"no NAICS for HS {hs10}")
+
+
+def _fixed_width(fields: Mapping[tuple[int, int], str], width: int = 279) -> str:
+    line = [" "] * width
+    for (first, last), text in fields.items():
+        cell = text[: last - first + 1].ljust(last - first + 1)
+        line[first - 1 : last] = list(cell)
+    return "".join(line).rstrip()
+
+
+def _write_hs_concordance(products: pd.DataFrame, path: Path) -> None:
+    """The Census HS10 import concordance, fixed width (commodity 1–10, descriptions 15–64 and 70–219,
+    units 225–227, NAICS 266–271), CRLF line ends, as Census publishes it."""
+    lines = [
+        _fixed_width(
+            {
+                (1, 10): code,
+                (15, 64): description.upper(),
+                (70, 219): description.upper(),
+                (225, 227): unit,
+                (266, 271): naics_of(code),
+            }
+        )
+        for code, description, unit in products[["hs10", "description", "unit"]].itertuples(index=False)
+    ]
+    atomic.write_bytes(path, ("\r\n".join(lines) + "\r\n").encode("cp1252", errors="replace"))
+
+
+def _write_bea_concordance(path: Path) -> None:
+    """The BEA–NAICS concordance workbook: four title rows, the header on row 5, one row per NAICS code."""
+    header = [
+        "Sector", "Description", "Summary", "Description", "U. Summary", "Description", "Detail",
+        "Description", "GO Detail", "Description", "Notes", "Related 2017 NAICS Codes", "Description",
+    ]  # fmt: skip
+    rows = [
+        [sector, "", summary, "", summary, "", detail, "", detail, "", "", naics, "Synthetic demo industry"]
+        for naics, (sector, summary, detail) in sorted(_NAICS_BEA.items())
+    ]
+    title = [["Synthetic demo world: BEA industry and commodity codes and NAICS concordance"], [], [], []]
+    sheet = pd.DataFrame([*title, header, *rows])
+    with atomic.atomic_path(path) as tmp:
+        sheet.to_excel(tmp, header=False, index=False, engine="openpyxl")
+
+
 def write(
     *,
     seed: int = 20250512,
@@ -834,8 +921,8 @@ def write(
 ) -> DemoWorld:
     """Write the demo world to `folder` (default data/raw/demo/) and return what was written.
 
-    Deterministic for (seed, scale, overrides). `scale` multiplies the number of HS10 lines (1.0 ≈ 1,500
-    lines and ~0.5M monthly rows; 0.05 for tests; 20 or more for benchmarks).
+    Deterministic for (seed, scale, overrides). `scale` multiplies the number of HS10 lines (1.0 ≈ 1,600
+    lines and 0.8M monthly import rows; 0.05 for tests; 20 or more for benchmarks).
     """
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
         raise ParameterError([("scale", f"expected a positive number, got {scale!r}")], context="econ demo")
@@ -863,6 +950,11 @@ def write(
         path = target / "census" / f"imports_hs10_{year}.json"
         _write_census_year(rows, path, CENSUS_HEADER, "I_COMMODITY")
         files.append(path)
+    hs_concordance = target / "concord" / "hs-10d-imp-code.txt"
+    _write_hs_concordance(products, hs_concordance)
+    bea_concordance = target / "concord" / "BEA-NAICS-Concordance.xlsx"
+    _write_bea_concordance(bea_concordance)
+    files += [hs_concordance, bea_concordance]
     exports = _export_rows(simulate_exports(seed=seed, truth=truth, schedule=schedule))
     for year, rows in exports.groupby(exports["month"].dt.year):
         path = target / "census" / f"exports_hs10_{year}.json"

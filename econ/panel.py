@@ -100,6 +100,18 @@ EXPORTS_SCHEMA: dict[str, str] = {
     "month_id": "int32",
 }
 
+# Each HS10 line of the imports panel with its industries (econ.concord: the Census HS10 → NAICS
+# concordance, falling back to HS8 then HS6, and BEA's NAICS workbook); `naics_match` and `bea_match` say
+# how each was found, "None" where it was not.
+INDUSTRIES_SCHEMA: dict[str, str] = {
+    "hs10": "str",
+    "naics": "str",
+    "naics_match": "str",
+    "bea_summary": "str",
+    "bea_detail": "str",
+    "bea_match": "str",
+}
+
 # The tariff schedule's numbered lines as `econ.sources.hts.read` gives them (one revision), so that
 # notebooks rebuild the schedule from processed data and never parse raw files.
 TARIFF_LINES_SCHEMA: dict[str, str] = {
@@ -115,6 +127,7 @@ TARIFF_LINES_SCHEMA: dict[str, str] = {
 SCHEMAS: dict[str, dict[str, str]] = {
     "imports": IMPORTS_SCHEMA,
     "exports": EXPORTS_SCHEMA,
+    "industries": INDUSTRIES_SCHEMA,
     "tariff_lines": TARIFF_LINES_SCHEMA,
 }
 
@@ -227,9 +240,11 @@ class RawInputs:
     census_imports: tuple[Path, ...]
     hts: tuple[Path, ...]
     census_exports: tuple[Path, ...] = ()  # optional: without them there is no exports panel
+    # optional, together: the Census HS10 concordance and BEA's NAICS workbook (the industries panel)
+    concordances: tuple[Path, ...] = ()
 
     def all(self) -> tuple[Path, ...]:
-        return self.census_imports + self.census_exports + self.hts
+        return self.census_imports + self.census_exports + self.hts + self.concordances
 
 
 def find_inputs(dataset: Dataset) -> RawInputs:
@@ -244,6 +259,7 @@ def find_inputs(dataset: Dataset) -> RawInputs:
         census = tuple(sorted((root / "census").glob("imports_hs10_*.json")))
         exports = tuple(sorted((root / "census").glob("exports_hs10_*.json")))
         hts = tuple(sorted((root / "hts").glob("*.json")))
+        concord_folder = root / "concord"
         hint = "run `econ demo` first"
     else:
         root = paths.raw_dir()
@@ -255,11 +271,15 @@ def find_inputs(dataset: Dataset) -> RawInputs:
             if found:
                 hts = (found[-1],)
                 break
+        concord_folder = root / "concord"
         hint = "run `econ fetch census` and `econ fetch hts`, or drop the agencies' files there (see README)"
+    hs_naics = sorted(concord_folder.glob("hs-10d-*imp*.txt")) or sorted(concord_folder.glob("hs-10d-*.txt"))
+    bea_naics = sorted(concord_folder.glob("*NAICS*.xlsx"))
+    concordances = (hs_naics[-1], bea_naics[-1]) if hs_naics and bea_naics else ()
     missing = [name for name, files in (("census imports", census), ("hts", hts)) if not files]
     if missing:
         raise EconError(f"{dataset} data: no {' and no '.join(missing)} files under {root}; {hint}")
-    return RawInputs(census_imports=census, hts=hts, census_exports=exports)
+    return RawInputs(census_imports=census, hts=hts, census_exports=exports, concordances=concordances)
 
 
 def _newest_by_name(folder: Path, pattern: str) -> tuple[Path, ...]:
@@ -376,6 +396,36 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return panel[list(IMPORTS_SCHEMA)]
 
 
+def industries_panel(
+    imports: pd.DataFrame, hs_naics: Path, bea_naics: Path
+) -> tuple[pd.DataFrame, list[Any]]:
+    """HS10 → NAICS → BEA summary and detail for every HS10 line of the imports panel, with the match
+    reports (shares of import value matched exactly, through a parent code, and not at all)."""
+    from econ import concord
+
+    lines = imports.groupby("hs10", as_index=False, observed=True)["value"].sum()
+    with_naics, naics_report = concord.hs10_to_naics(lines, concord.read_hs_naics(hs_naics))
+    bea = concord.read_bea_naics(bea_naics)
+    with_summary, summary_report = concord.naics_to_bea(with_naics, bea, level="summary")
+    with_detail, _ = concord.naics_to_bea(with_naics, bea, level="detail")
+    table = pd.DataFrame(
+        {
+            "hs10": lines["hs10"].astype(str),
+            "naics": with_naics["naics"].astype(str),
+            "naics_match": with_naics["naics_match"].astype(str),
+            "bea_summary": with_summary["bea_summary"].astype(str),
+            "bea_detail": with_detail["bea_detail"].astype(str),
+            "bea_match": with_summary["bea_match"].astype(str),
+        }
+    )
+    return table[list(INDUSTRIES_SCHEMA)], [naics_report, summary_report]
+
+
+def available(dataset: Dataset = "demo") -> set[str]:
+    """The processed panels a built dataset has (the industries panel needs concordance files)."""
+    return set(manifest(dataset).outputs)
+
+
 def exports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """The exports panel from Census exports/hs rows: value and China's retaliatory tariff."""
     panel = pd.DataFrame(
@@ -466,6 +516,13 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
             )
             panels.append(("exports", exports_panel(raw, lines)))
         imports = panels[1][1]
+        notes: list[str] = []
+        if inputs.concordances:
+            table, reports = industries_panel(imports, *inputs.concordances)
+            panels.append(("industries", table))
+            notes += [str(report) for report in reports]
+        else:
+            notes.append("no concordance files under concord/: no industries panel (NAICS, BEA)")
         for name, frame in panels:
             check_schema(frame, name, where="econ build")
         # Everything is written into a staging folder first and swapped in as a whole, so a build killed
@@ -490,6 +547,7 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
                 inputs=input_hashes,
                 code=code,
                 created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                notes=notes,
             )
             manifest.write(staging)  # last: a staging folder with a manifest is complete
         except BaseException:

@@ -57,7 +57,12 @@ if passthrough == "estimated":
     print(f"estimated pass-through {passthrough:.3f} (s.e. {passthrough_se:.3f})")
     print(f"estimated σ {sigma:.2f} (s.e. {sigma_se:.2f})")
 schedule = panel.schedule(dataset)
-frame = trade.base_year_frame(imports[["hs10", "partner", "month", "value"]], year=base_year)
+# Industries through the concordances (econ.concord) when the dataset has them, else an approximate
+# HS-chapter crosswalk to BEA summary industries.
+industries = panel.load("industries", dataset) if "industries" in panel.available(dataset) else None
+frame = trade.base_year_frame(
+    imports[["hs10", "partner", "month", "value"]], year=base_year, industries=industries
+)
 # The base year's tariffs, on its middle day; the two schedules compared, on `date`.
 in_base_year = frame.assign(date=pd.Timestamp(f"{base_year}-07-01"))
 frame["base_rate"] = schedule.rates(in_base_year)["total"].to_numpy()
@@ -78,8 +83,8 @@ result = trade.compare(
 )
 
 # %% [markdown]
-# Base year: imports for consumption in the base year, by HS10 × partner. Industries: an approximate
-# HS-chapter crosswalk to BEA summary industries (`econ.models.trade.CHAPTER_TO_BEA`).
+# Base year: imports for consumption in the base year, by HS10 × partner, with each line's NAICS and BEA
+# summary industry.
 
 # %%
 china = frame["partner"] == "5700"
@@ -98,19 +103,10 @@ rates.round(3)
 (result.totals / 1e9).round(1)
 
 # %% [markdown]
-# ## By industry
+# ## By industry ($ billion a year): BEA summary industries
 
 # %%
-industries = result.industries
-by_industry = pd.DataFrame(
-    {
-        "imports_change_bn": industries[("central", "new_value")] / 1e9,
-        "cost_to_buyers_bn": industries[("central", "cost_to_buyers")] / 1e9,
-        "cost_low_bn": industries[("low", "cost_to_buyers")] / 1e9,
-        "cost_high_bn": industries[("high", "cost_to_buyers")] / 1e9,
-        "revenue_change_bn": industries[("central", "revenue_change")] / 1e9,
-    }
-).sort_values("cost_to_buyers_bn")
+by_industry = trade.industry_effects(result)
 by_industry.head(12).round(2)
 
 # %%
@@ -119,10 +115,32 @@ fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.barh(top.index, top["cost_to_buyers_bn"], xerr=[top["cost_to_buyers_bn"] - top["cost_low_bn"],
         top["cost_high_bn"] - top["cost_to_buyers_bn"]])  # fmt: skip
 ax.invert_yaxis()
-ax.set_xlabel("change in the cost to buyers, $ billion a year (negative: a saving)")
+ax.set_xlabel(r"change in the cost to buyers, \$ billion a year (negative: a saving)")
 ax.set_title(f"The tariffs in force on {date} against {scenario}")
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
+
+# %% [markdown]
+# ## By NAICS industry ($ billion a year)
+# The same comparison aggregated to 6-digit NAICS industries (when the dataset has the concordances).
+
+# %%
+if "naics" in frame.columns:
+    by_naics = trade.industry_effects(
+        trade.compare(
+            frame,
+            base_rate="base_rate",
+            rate="in_force",
+            alternative="alternative",
+            passthrough=passthrough,
+            sigma=sigma,
+            eta=eta,
+            standard_errors={"passthrough": passthrough_se, "sigma": sigma_se, "eta": eta_se},
+            draws=draws,
+            by="naics",
+        )
+    )
+    display(by_naics.head(15).round(2))
 
 # %% [markdown]
 # ## Diversion: imports by partner ($ billion a year)

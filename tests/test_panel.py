@@ -61,6 +61,18 @@ def test_exports_panel_carries_chinas_retaliation(home: Path) -> None:
     assert (canada["china_retaliation"] == 0).all()
 
 
+def test_industries_come_through_the_concordances(home: Path) -> None:
+    """The demo writes a Census HS10 concordance and BEA's NAICS workbook; the build joins them."""
+    industries = panel.load("industries").set_index("hs10")
+    imports = panel.load("imports", columns=["hs10"])
+    assert set(imports["hs10"]) == set(industries.index)
+    assert (industries["naics_match"] == "exact").all() and (industries["bea_match"] == "exact").all()
+    # FACTS §4: magnets → NAICS 332999 (BEA 332); rare-earth compounds → 325180 (BEA 325).
+    assert industries.loc["8505110070", ["naics", "bea_summary"]].tolist() == ["332999", "332"]
+    assert industries.loc["2846908090", ["naics", "bea_summary"]].tolist() == ["325180", "325"]
+    assert any("HS10 → NAICS: 100.0% of value matched exactly" in note for note in panel.manifest().notes)
+
+
 def test_derived_columns_and_ids(home: Path) -> None:
     imports = panel.load("imports")
     positive = imports[(imports["quantity"] > 0) & (imports["value"] > 0)]
@@ -136,9 +148,9 @@ def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path
 
     real_home = tmp_path / "real"
     demo_raw = home / "data/raw/demo"
-    for source, pattern in (("census", "*.json"), ("hts", "*.json")):
-        folder = real_home / "data/raw" / source / "2026-11"
-        folder.mkdir(parents=True)
+    for source, pattern in (("census", "*.json"), ("hts", "*.json"), ("concord", "*")):
+        folder = real_home / "data/raw" / source / ("" if source == "concord" else "2026-11")
+        folder.mkdir(parents=True, exist_ok=True)
         for path in (demo_raw / source).glob(pattern):
             shutil.copy(path, folder / path.name)
     # An older vintage of one month must be ignored in favour of the newer one.
@@ -147,9 +159,13 @@ def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path
     (old / "imports_hs10_2024.json").write_text('[["I_COMMODITY","CTY_CODE"],["8505110070","5700"]]')
     monkeypatch.setenv("ECON_HOME", str(real_home))
     built = panel.build(dataset="real")
-    assert set(built.outputs) == {"imports", "exports", "tariff_lines"}
+    assert set(built.outputs) == {"imports", "exports", "industries", "tariff_lines"}
     monkeypatch.setenv("ECON_HOME", str(home))
     demo_imports = panel.load("imports", "demo")
     monkeypatch.setenv("ECON_HOME", str(real_home))
     pd.testing.assert_frame_equal(panel.load("imports", "real"), demo_imports)
+    monkeypatch.setenv("ECON_HOME", str(home))
+    demo_industries = panel.load("industries", "demo")
+    monkeypatch.setenv("ECON_HOME", str(real_home))
+    pd.testing.assert_frame_equal(panel.load("industries", "real"), demo_industries)
     assert "Real data" in panel.dataset_note("real")

@@ -87,7 +87,8 @@ def test_model_reads_every_panel_the_notebook_loads(notebook: Path):
     loaded = set(re.findall(r"""panel\.load\(\s*["'](\w+)["']""", source))
     if re.search(r"panel\.schedule\(", source):
         loaded.add("tariff_lines")  # econ.panel.schedule() reads the processed tariff lines
-    assert loaded <= set(params.model_for(notebook.stem).reads)
+    model = params.model_for(notebook.stem)
+    assert loaded <= set(model.reads) | set(model.reads_optional)
 
 
 def test_disagreement_is_detected():
@@ -393,3 +394,13 @@ def test_a_drifted_pair_is_caught(tmp_path: Path):
     assert len(problems) == 1 and re.match(r"cell \d+: source differs", problems[0])
     script.unlink()
     assert "no paired" in pairing.check_pair(tmp_path / "fx_other.ipynb")[0]
+
+
+def test_an_optional_panel_enters_the_key_but_its_absence_blocks_nothing():
+    key = cache.RunKey(
+        "k", {"inputs": {"imports": "abc", "industries": cache.MISSING}}, optional=("industries",)
+    )
+    assert key.missing_inputs == []
+    required = cache.RunKey("k", {"inputs": {"imports": cache.MISSING}}, optional=("industries",))
+    assert required.missing_inputs == ["imports"]
+    assert "industries" in params.model_for("geneva_reduction").reads_optional

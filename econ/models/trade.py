@@ -490,10 +490,14 @@ def bea_industry(hs: pd.Series) -> pd.Series:
     return out.fillna("unmatched").rename("bea")
 
 
-def base_year_frame(imports: pd.DataFrame, *, year: int) -> pd.DataFrame:
+def base_year_frame(
+    imports: pd.DataFrame, *, year: int, industries: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per hs10 × partner with its imports for consumption in ``year`` (``value``, USD) from the
-    `imports` panel, the HS levels, and the approximate BEA industry (``bea``); rows with no imports dropped.
-    Add the tariff columns (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
+    `imports` panel, the HS levels, and its industries: ``naics`` and ``bea`` (BEA summary) from the
+    processed `industries` panel (econ.concord) when given, else ``bea`` from the approximate HS-chapter
+    crosswalk (`bea_industry`) and no ``naics``. Rows with no imports dropped. Add the tariff columns
+    (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
     missing = [c for c in ("hs10", "partner", "month", "value") if c not in imports.columns]
     if missing:
         raise ParameterError([("imports", f"missing columns {missing}")], context="base_year_frame")
@@ -506,8 +510,36 @@ def base_year_frame(imports: pd.DataFrame, *, year: int) -> pd.DataFrame:
     frame["hs8"] = frame["hs10"].str[:8]
     frame["hs6"] = frame["hs10"].str[:6]
     frame["chapter"] = frame["hs10"].str[:2]
-    frame["bea"] = bea_industry(frame["hs10"]).to_numpy()
+    if industries is None:
+        frame["bea"] = bea_industry(frame["hs10"]).to_numpy()
+        return frame
+    lookup = industries.drop_duplicates("hs10").set_index("hs10")
+    frame["naics"] = frame["hs10"].map(lookup["naics"]).fillna("None").to_numpy()
+    frame["bea"] = frame["hs10"].map(lookup["bea_summary"]).fillna("None").to_numpy()
     return frame
+
+
+def industry_effects(result: Result | Comparison) -> pd.DataFrame:
+    """Per industry, in $ billion a year: the change in imports, the cost to buyers with its 5–95%
+    interval, and the change in tariff revenue — most negative cost (largest saving) first."""
+    if result.industries is None:
+        raise ParameterError(
+            [("by", "the result has no industries; run it with by=...")], context="industry_effects"
+        )
+    table = result.industries
+    imports_change = table[("central", "new_value")] - (
+        0.0 if isinstance(result, Comparison) else table[("central", "base_value")]
+    )
+    effects = pd.DataFrame(
+        {
+            "imports_change_bn": imports_change,
+            "cost_to_buyers_bn": table[("central", "cost_to_buyers")],
+            "cost_low_bn": table[("low", "cost_to_buyers")],
+            "cost_high_bn": table[("high", "cost_to_buyers")],
+            "revenue_change_bn": table[("central", "revenue_change")],
+        }
+    )
+    return (effects / 1e9).sort_values("cost_to_buyers_bn")
 
 
 def import_price_changes(

@@ -120,9 +120,15 @@ class RunKey:
     key: str
     parts: dict[str, Any]
 
+    optional: tuple[str, ...] = ()
+
     @property
     def missing_inputs(self) -> list[str]:
-        return [panel for panel, digest in self.parts["inputs"].items() if digest == MISSING]
+        return [
+            panel
+            for panel, digest in self.parts["inputs"].items()
+            if digest == MISSING and panel not in self.optional
+        ]
 
 
 def run_key(run: Run, *, code: str, show_code: bool) -> RunKey:
@@ -130,13 +136,13 @@ def run_key(run: Run, *, code: str, show_code: bool) -> RunKey:
     parts = {
         "notebook": notebook_hash(run.notebook_path),
         "parameters": run.values,
-        "inputs": input_hashes(run.dataset, run.reads),
+        "inputs": input_hashes(run.dataset, run.reads + run.reads_optional),
         "raw": raw_hashes(run.reads_raw),
         "code": code,
         "show_code": show_code,
     }
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
-    return RunKey(hashlib.sha256(text.encode()).hexdigest(), parts)
+    return RunKey(hashlib.sha256(text.encode()).hexdigest(), parts, optional=run.reads_optional)
 
 
 def why_changed(previous: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:

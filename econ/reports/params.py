@@ -55,6 +55,8 @@ class NotebookParameters(BaseModel):
     """The notebook's file name without .ipynb; the model is registered under it."""
     reads: ClassVar[tuple[str, ...]] = ()
     """Processed panels the notebook reads from data/processed/<dataset>/ (their hashes enter the key)."""
+    reads_optional: ClassVar[tuple[str, ...]] = ()
+    """Panels the notebook uses when the dataset has them (hashed into the key; their absence is no error)."""
     reads_raw: ClassVar[tuple[str, ...]] = ()
     """Glob patterns under data/raw/ of raw files the notebook also opens, formatted with its parameters
     (e.g. "{dataset}/truth.json", "bea/**/*"); their hashes enter the key too. No match is not an error."""
@@ -107,6 +109,7 @@ class GenevaReduction(NotebookParameters):
 
     notebook: ClassVar[str] = "geneva_reduction"
     reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
+    reads_optional: ClassVar[tuple[str, ...]] = ("industries",)  # NAICS and BEA when concordances exist
     reads_raw: ClassVar[tuple[str, ...]] = ("bea/**/*",)  # input-output tables (else the embedded ones)
 
     scenario: str = "no_geneva"

@@ -60,6 +60,10 @@ class Run:
         return type(self.parameters).reads
 
     @property
+    def reads_optional(self) -> tuple[str, ...]:
+        return type(self.parameters).reads_optional
+
+    @property
     def reads_raw(self) -> tuple[str, ...]:
         """The model's raw-file patterns with this run's parameters filled in."""
         return tuple(pattern.format(**self.values) for pattern in type(self.parameters).reads_raw)
