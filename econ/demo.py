@@ -34,9 +34,12 @@ figures in FACTS §3.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import logging
 import math
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -908,8 +911,28 @@ def _write_bea_concordance(path: Path) -> None:
     ]
     title = [["Synthetic demo world: BEA industry and commodity codes and NAICS concordance"], [], [], []]
     sheet = pd.DataFrame([*title, header, *rows])
-    with atomic.atomic_path(path) as tmp:
-        sheet.to_excel(tmp, header=False, index=False, engine="openpyxl")
+    buffer = io.BytesIO()
+    sheet.to_excel(buffer, header=False, index=False, engine="openpyxl")
+    atomic.write_bytes(path, _reproducible_zip(buffer.getvalue()))
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps (zip entries and document properties), so that the same
+    seed writes the same bytes and `econ build` sees an unchanged input."""
+    fixed = b"2017-01-01T00:00:00Z"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", fixed, content)
+            entry = zipfile.ZipInfo(item.filename, date_time=(2017, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return out.getvalue()
 
 
 def write(
