@@ -172,7 +172,7 @@ def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path
 
 
 def test_writing_the_same_demo_again_leaves_the_build_up_to_date(econ_home: Path) -> None:
-    """`make reports` twice in a row: the demo's files come out byte for byte the same, so nothing rebuilds."""
+    """`make reports` twice in a row: the demo comes out byte for byte the same, so nothing rebuilds."""
     demo.write(seed=5, scale=0.02)
     assert not panel.build(dataset="demo").skipped
     demo.write(seed=5, scale=0.02)

@@ -26,7 +26,7 @@ from econ import panel
 from econ.reports import cache
 
 KILLER = Path(__file__).parent / "fixtures" / "reliability" / "kill_at_replace.py"
-PANELS = ("tariff_lines", "imports", "exports")
+PANELS = ("tariff_lines", "imports", "exports", "industries")
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -143,14 +143,15 @@ def test_build_killed_while_writing_parquet(world: Path, monkeypatch: pytest.Mon
     assert_same(load_all(world, monkeypatch), previous)
 
 
-# The os.replace calls of `econ build` on the demo, in order: tariff_lines, imports, exports and
-# manifest.json into the staging folder (1-4), demo/ -> .demo.old/ (5), .demo.new/ -> demo/ (6).
+# The os.replace calls of `econ build` on the demo, in order: one per panel (PANELS) and then
+# manifest.json into the staging folder, demo/ -> .demo.old/, .demo.new/ -> demo/.
 # (A kill while the staging folder is being filled is test_build_killed_while_writing_parquet.)
-# From the staging manifest on (4) the new set is complete; from 5 on, readers are given it.
+# From the staging manifest on the new set is complete; from the first folder rename on, readers get it.
+MANIFEST_WRITTEN = len(PANELS) + 1
 COMMIT_STEPS = [
-    (4, "after", False, "the staging folder complete with its manifest; demo/ untouched"),
-    (5, "after", True, "between the two renames: no demo/ at all"),
-    (6, "after", True, "swapped; the previous set not yet removed"),
+    (MANIFEST_WRITTEN, "after", False, "the staging folder complete with its manifest; demo/ untouched"),
+    (MANIFEST_WRITTEN + 1, "after", True, "between the two renames: no demo/ at all"),
+    (MANIFEST_WRITTEN + 2, "after", True, "swapped; the previous set not yet removed"),
 ]
 
 
@@ -165,7 +166,7 @@ def test_build_killed_at_each_commit_step(
     done = kill_at_replace(world, n, when, "build")
     assert done.returncode == -signal.SIGKILL, done.stderr
     folder = processed(world) / "demo"
-    assert folder.exists() == (n != 5)  # the kill landed where it was aimed
+    assert folder.exists() == (n != MANIFEST_WRITTEN + 1)  # the kill landed where it was aimed
     # Readers get one complete set at every step, even with no demo/ folder: the previous one until the
     # swap begins, the new one (whole, hash-checked) from then on. Never a new file beside an old manifest.
     seen = load_all(world, monkeypatch)
@@ -284,7 +285,7 @@ class PausedBuild:
 
     def __init__(self, home: Path, folder: Path) -> None:
         self.mark, self.release_file = folder / "paused", folder / "release"
-        env = _env(home, ECON_TEST_KILL_AT="5", ECON_TEST_KILL_WHEN="pause")
+        env = _env(home, ECON_TEST_KILL_AT=str(MANIFEST_WRITTEN + 1), ECON_TEST_KILL_WHEN="pause")
         env.update(ECON_TEST_PAUSE_MARK=str(self.mark), ECON_TEST_PAUSE_RELEASE=str(self.release_file))
         self.process = subprocess.Popen(
             [sys.executable, str(KILLER), "build"],
