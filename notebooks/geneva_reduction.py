@@ -69,18 +69,17 @@ frame["base_rate"] = schedule.rates(in_base_year)["total"].to_numpy()
 on_date = frame.assign(date=pd.Timestamp(date))
 frame["in_force"] = schedule.rates(on_date)["total"].to_numpy()
 frame["alternative"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()
-result = trade.compare(
-    frame,
-    base_rate="base_rate",
-    rate="in_force",
-    alternative="alternative",
-    passthrough=passthrough,
-    sigma=sigma,
-    eta=eta,
-    standard_errors={"passthrough": passthrough_se, "sigma": sigma_se, "eta": eta_se},
-    draws=draws,
-    by="bea",
-)
+comparison = {
+    "base_rate": "base_rate",
+    "rate": "in_force",
+    "alternative": "alternative",
+    "passthrough": passthrough,
+    "sigma": sigma,
+    "eta": eta,
+    "standard_errors": {"passthrough": passthrough_se, "sigma": sigma_se, "eta": eta_se},
+    "draws": draws,
+}
+result = trade.compare(frame, by="bea", **comparison)
 
 # %% [markdown]
 # Base year: imports for consumption in the base year, by HS10 × partner, with each line's NAICS and BEA
@@ -126,20 +125,7 @@ plt.tight_layout()
 
 # %%
 if "naics" in frame.columns:
-    by_naics = trade.industry_effects(
-        trade.compare(
-            frame,
-            base_rate="base_rate",
-            rate="in_force",
-            alternative="alternative",
-            passthrough=passthrough,
-            sigma=sigma,
-            eta=eta,
-            standard_errors={"passthrough": passthrough_se, "sigma": sigma_se, "eta": eta_se},
-            draws=draws,
-            by="naics",
-        )
-    )
+    by_naics = trade.industry_effects(trade.compare(frame, by="naics", **comparison))
     display(by_naics.head(15).round(2))
 
 # %% [markdown]

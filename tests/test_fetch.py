@@ -320,3 +320,18 @@ def test_key_not_in_debug_logs(
 def test_malformed_url_is_a_fetch_error(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match=r"InvalidURL|MissingSchema|InvalidSchema"):
         http.download("htp:/nowhere", tmp_path / "x.json")
+
+
+def test_web_pages_and_broken_zips_are_refused_by_name(tmp_path: Path) -> None:
+    from econ.errors import FetchError
+    from econ.sources import http
+
+    page = tmp_path / "AllTablesIO.zip"
+    page.write_bytes(b"\xef\xbb\xbf  <!DOCTYPE html><html><body>Service unavailable</body></html>")
+    with pytest.raises(FetchError, match="BEA answered with a web page"):
+        http.reject_web_page("BEA")(page)
+    data = tmp_path / "table.csv"
+    data.write_text("Code,Value\n111CA,1\n")
+    http.reject_web_page("BEA")(data)  # a real file passes
+    with pytest.raises(FetchError, match=r"AllTablesIO\.zip: the zip could not be opened"):
+        http.extract_zip(page, tmp_path, suffixes=(".csv",), force=False)

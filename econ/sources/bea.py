@@ -502,8 +502,6 @@ def fetch(
     """
     import os
 
-    from econ import atomic
-    from econ.errors import FetchError
     from econ.sources import http
 
     base = (base_url or os.environ.get("ECON_BEA_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
@@ -521,33 +519,12 @@ def fetch(
             retries=retries,
             backoff=backoff,
             force=force,
-            check=_reject_html,
+            check=http.reject_web_page("BEA"),
         )
         saved.append(path)
         if extract and path.suffix.lower() == ".zip":
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    for member in archive.namelist():
-                        target = folder / Path(member).name
-                        if Path(member).suffix.lower() not in {".xlsx", ".csv"} or member.endswith("/"):
-                            continue
-                        if not target.exists() or force:
-                            atomic.write_bytes(target, archive.read(member))
-                        saved.append(target)
-            except zipfile.BadZipFile as exc:
-                raise FetchError(
-                    f"{path}: BEA's zip could not be opened ({exc}); fetch again with force"
-                ) from exc
+            saved += http.extract_zip(path, folder, suffixes=(".xlsx", ".csv"), force=force)
     return saved
-
-
-def _reject_html(path: Path) -> None:
-    from econ.errors import FetchError
-
-    with open(path, "rb") as handle:
-        head = handle.read(512).lstrip()
-    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
-        raise FetchError(f"BEA answered with a web page instead of a file: {head[:80]!r}")
 
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:

@@ -30,6 +30,7 @@ import logging
 import os
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -343,6 +344,43 @@ def _describe(error: BaseException) -> str:
                 return marker.lower()
         return "connection failed"
     return type(error).__name__
+
+
+def is_web_page(path: Path) -> bool:
+    """Whether a downloaded file is an HTML page (an agency's error or login page served with status 200)
+    rather than the file asked for."""
+    with open(path, "rb") as handle:
+        head = handle.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (head.startswith(b"<") and b"<html" in head)
+
+
+def reject_web_page(agency: str) -> Callable[[Path], None]:
+    """A `download(check=...)` that keeps an agency's HTML answer out of the cache, naming the agency."""
+
+    def check(path: Path) -> None:
+        if is_web_page(path):
+            raise FetchError(f"{agency} answered with a web page instead of the file asked for")
+
+    return check
+
+
+def extract_zip(path: Path, folder: Path, *, suffixes: Iterable[str], force: bool) -> list[Path]:
+    """Extract the members of a downloaded zip whose names end in `suffixes` into `folder` (flat, each
+    written atomically; a member already there is kept unless `force`). Returns the extracted paths."""
+    wanted = {suffix.lower() for suffix in suffixes}
+    saved: list[Path] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.endswith("/") or Path(member).suffix.lower() not in wanted:
+                    continue
+                target = folder / Path(member).name
+                if not target.exists() or force:
+                    atomic.write_bytes(target, archive.read(member))
+                saved.append(target)
+    except zipfile.BadZipFile as exc:
+        raise FetchError(f"{path}: the zip could not be opened ({exc}); fetch again with --force") from exc
+    return saved
 
 
 def default_vintage() -> str:

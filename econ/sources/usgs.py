@@ -333,10 +333,8 @@ def fetch(
     paths saved. Files already present are not fetched again unless ``force``.
     """
     import os
-    import zipfile
 
-    from econ import atomic
-    from econ.errors import FetchError, ParameterError
+    from econ.errors import ParameterError
     from econ.sources import http
 
     problems = []
@@ -359,33 +357,12 @@ def fetch(
             retries=retries,
             backoff=backoff,
             force=force,
-            check=_reject_html,
+            check=http.reject_web_page("ScienceBase"),
         )
         saved.append(path)
         if extract and path.suffix.lower() == ".zip":
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    for member in archive.namelist():
-                        if Path(member).suffix.lower() != ".csv":
-                            continue
-                        target = folder / Path(member).name
-                        if not target.exists() or force:
-                            atomic.write_bytes(target, archive.read(member))
-                        saved.append(target)
-            except zipfile.BadZipFile as exc:
-                raise FetchError(
-                    f"{path}: the zip could not be opened ({exc}); fetch again with force"
-                ) from exc
+            saved += http.extract_zip(path, folder, suffixes=(".csv",), force=force)
     return saved
-
-
-def _reject_html(path: Path) -> None:
-    from econ.errors import FetchError
-
-    with open(path, "rb") as handle:
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
-        raise FetchError(f"ScienceBase answered with a web page instead of the file: {head[:80]!r}")
 
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
