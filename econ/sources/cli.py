@@ -23,6 +23,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from econ.errors import EconError, OfflineError
 
@@ -79,12 +80,19 @@ def _census(argv: Sequence[str]) -> list[Path]:
         level=args.level,
         commodity=args.commodity,
         variables=args.get,
-        vintage=args.vintage,
-        force=args.force,
-        base_url=args.base_url,
-        timeout=(10.0, args.timeout),
-        retries=args.retries,
+        **_fetch_options(args),
     )
+
+
+def _fetch_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options every fetcher takes, from the flags `_common` adds."""
+    return {
+        "vintage": args.vintage,
+        "force": args.force,
+        "base_url": args.base_url,
+        "timeout": (10.0, args.timeout),
+        "retries": args.retries,
+    }
 
 
 def _hts(argv: Sequence[str]) -> list[Path]:
@@ -99,11 +107,7 @@ def _hts(argv: Sequence[str]) -> list[Path]:
         hts.fetch(
             from_code=args.from_code,
             to_code=args.to_code,
-            vintage=args.vintage,
-            force=args.force,
-            base_url=args.base_url,
-            timeout=(10.0, args.timeout),
-            retries=args.retries,
+            **_fetch_options(args),
         )
     ]
 
@@ -129,21 +133,13 @@ def _bls(argv: Sequence[str]) -> list[Path]:
                 args.series,
                 start_year=args.start_year,
                 end_year=args.end_year,
-                vintage=args.vintage,
-                force=args.force,
-                base_url=args.base_url,
-                timeout=(10.0, args.timeout),
-                retries=args.retries,
+                **_fetch_options(args),
             )
         ]
     return bls.fetch(
         args.survey,
         files=args.files,
-        vintage=args.vintage,
-        force=args.force,
-        base_url=args.base_url,
-        timeout=(10.0, args.timeout),
-        retries=args.retries,
+        **_fetch_options(args),
     )
 
 
@@ -167,11 +163,7 @@ def _comtrade(argv: Sequence[str]) -> list[Path]:
             periods=args.period,
             freq=args.freq,
             flow=args.flow,
-            vintage=args.vintage,
-            force=args.force,
-            base_url=args.base_url,
-            timeout=(10.0, args.timeout),
-            retries=args.retries,
+            **_fetch_options(args),
         )
     ]
 
