@@ -62,8 +62,9 @@ DATASETS: tuple[str, ...] = ("demo", "real")
 
 TARIFF_LAYERS: tuple[str, ...] = ("mfn", "section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal")
 
-# name → pandas dtype kind: "O"/"U" strings accepted as str; "f" float; "i" integer; "M" datetime.
-IMPORTS_SCHEMA: dict[str, str] = {
+# column → type: "str" (any string dtype), "datetime", "float64", "list" (object cells) or an exact dtype.
+# Every trade panel starts with the same keys: product codes, partner and month.
+TRADE_KEYS: dict[str, str] = {
     "hs10": "str",
     "hs8": "str",
     "hs6": "str",
@@ -71,6 +72,9 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "partner": "str",
     "partner_name": "str",
     "month": "datetime",
+}
+IMPORTS_SCHEMA: dict[str, str] = {
+    **TRADE_KEYS,
     "value": "float64",
     "general_value": "float64",
     "duty": "float64",
@@ -88,13 +92,7 @@ IMPORTS_SCHEMA: dict[str, str] = {
 # US exports (Census exports/hs, ALL_VAL_MO) with China's retaliatory tariff from the tariff engine: the
 # weights and rates of "China's tariff on US goods".
 EXPORTS_SCHEMA: dict[str, str] = {
-    "hs10": "str",
-    "hs8": "str",
-    "hs6": "str",
-    "chapter": "str",
-    "partner": "str",
-    "partner_name": "str",
-    "month": "datetime",
+    **TRADE_KEYS,
     "value": "float64",
     "china_retaliation": "float64",
     "month_id": "int32",
@@ -352,32 +350,43 @@ def _schedule_from_lines(lines: pd.DataFrame) -> Any:
     return Schedule(products)
 
 
-def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    """The imports panel from Census imports/hs rows and the HTS lines (see the module docstring)."""
-
+def _trade_keys(raw: pd.DataFrame) -> pd.DataFrame:
+    """The keys every trade panel starts with (TRADE_KEYS), from Census rows read by econ.sources.census."""
     bad = raw["commodity"].str.len() != 10
     if bad.any():
         row = raw[bad].iloc[0]
         raise InputFormatError(
             row["source_file"], f"commodity {row['commodity']!r} is not an HS10 code", expected="10 digits"
         )
-    panel = pd.DataFrame(
+    hs10 = raw["commodity"].astype(str)
+    return pd.DataFrame(
         {
-            "hs10": raw["commodity"].astype(str),
+            "hs10": hs10,
+            "hs8": hs10.str[:8],
+            "hs6": hs10.str[:6],
+            "chapter": hs10.str[:2],
             "partner": raw["partner"].astype(str),
-            "partner_name": raw["partner_name"].astype(str) if "partner_name" in raw else raw["partner"],
+            "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
             "month": raw["period"].dt.to_timestamp(),
-            "value": raw["con_val_mo"].astype("float64"),
-            "general_value": raw.get("gen_val_mo", raw["con_val_mo"]).astype("float64"),
-            "duty": raw["cal_dut_mo"].astype("float64"),
-            # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
-            "quantity": raw.get("con_qy1_mo", pd.Series(0.0, index=raw.index)).astype("float64"),
-            "quantity_unit": raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
         }
     )
-    panel["hs8"] = panel["hs10"].str[:8]
-    panel["hs6"] = panel["hs10"].str[:6]
-    panel["chapter"] = panel["hs10"].str[:2]
+
+
+def _month_id(month: pd.Series) -> pd.Series:
+    """year·12 + month − 1: consecutive integers, so differences in months are differences of ids."""
+    return (month.dt.year * 12 + month.dt.month - 1).astype("int32")
+
+
+def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The imports panel from Census imports/hs rows and the HTS lines (see the module docstring)."""
+    panel = _trade_keys(raw).assign(
+        value=raw["con_val_mo"].astype("float64"),
+        general_value=raw.get("gen_val_mo", raw["con_val_mo"]).astype("float64"),
+        duty=raw["cal_dut_mo"].astype("float64"),
+        # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
+        quantity=raw.get("con_qy1_mo", pd.Series(0.0, index=raw.index)).astype("float64"),
+        quantity_unit=raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         quantity = panel["quantity"].where(panel["quantity"] > 0)
         panel["unit_value"] = panel["value"] / quantity
@@ -391,7 +400,7 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
 
     panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
     panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
-    panel["month_id"] = (panel["month"].dt.year * 12 + panel["month"].dt.month - 1).astype("int32")
+    panel["month_id"] = _month_id(panel["month"])
     panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
     return panel[list(IMPORTS_SCHEMA)]
 
@@ -428,23 +437,12 @@ def available(dataset: Dataset = "demo") -> set[str]:
 
 def exports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """The exports panel from Census exports/hs rows: value and China's retaliatory tariff."""
-    panel = pd.DataFrame(
-        {
-            "hs10": raw["commodity"].astype(str),
-            "partner": raw["partner"].astype(str),
-            "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
-            "month": raw["period"].dt.to_timestamp(),
-            "value": raw["all_val_mo"].astype("float64"),
-        }
-    )
-    panel["hs8"] = panel["hs10"].str[:8]
-    panel["hs6"] = panel["hs10"].str[:6]
-    panel["chapter"] = panel["hs10"].str[:2]
+    panel = _trade_keys(raw).assign(value=raw["all_val_mo"].astype("float64"))
     rates = _schedule_from_lines(lines).monthly_rates(
         panel[["hs10", "hs8", "partner", "month"]], flow="exports"
     )
     panel["china_retaliation"] = rates["china_retaliation"].to_numpy(dtype="float64")
-    panel["month_id"] = (panel["month"].dt.year * 12 + panel["month"].dt.month - 1).astype("int32")
+    panel["month_id"] = _month_id(panel["month"])
     panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
     return panel[list(EXPORTS_SCHEMA)]
 
@@ -507,7 +505,8 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
             needed={"commodity", "partner", "period", "con_val_mo", "cal_dut_mo"},
             expected="an imports/hs response with CON_VAL_MO, CAL_DUT_MO, CTY_CODE and time",
         )
-        panels = [("tariff_lines", lines), ("imports", imports_panel(raw, lines))]
+        imports = imports_panel(raw, lines)
+        panels = [("tariff_lines", lines), ("imports", imports)]
         if inputs.census_exports:
             raw = _read_census(
                 inputs.census_exports,
@@ -515,7 +514,6 @@ def build(*, dataset: Dataset = "demo", force: bool = False) -> Manifest:
                 expected="an exports/hs response with ALL_VAL_MO, CTY_CODE and time",
             )
             panels.append(("exports", exports_panel(raw, lines)))
-        imports = panels[1][1]
         notes: list[str] = []
         if inputs.concordances:
             table, reports = industries_panel(imports, *inputs.concordances)

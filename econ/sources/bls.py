@@ -417,11 +417,9 @@ def fetch_api(
 def _reject_unprocessed(path: Path) -> None:
     """Keep refusals (daily limit reached, bad key, bad series) out of the cache."""
     from econ.errors import FetchError
+    from econ.sources import http
 
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FetchError(f"the BLS API answered with something other than JSON ({error})") from error
+    payload = http.json_answer(path, "the BLS API")
     status = payload.get("status") if isinstance(payload, dict) else None
     if status != "REQUEST_SUCCEEDED":
         messages = payload.get("message") if isinstance(payload, dict) else None

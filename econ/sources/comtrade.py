@@ -333,11 +333,9 @@ def fetch(
 
 def _reject_error(path: Path) -> None:
     from econ.errors import FetchError
+    from econ.sources import http
 
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FetchError(f"Comtrade answered with something other than JSON ({error})") from error
+    payload = http.json_answer(path, "Comtrade")
     if not isinstance(payload, dict) or payload.get("error") or not isinstance(payload.get("data"), list):
         message = payload.get("error") or payload.get("message") if isinstance(payload, dict) else None
         raise FetchError(f"Comtrade refused the query: {message or 'no data list in the answer'}")

@@ -364,6 +364,15 @@ def reject_web_page(agency: str) -> Callable[[Path], None]:
     return check
 
 
+def json_answer(path: Path, agency: str) -> Any:
+    """A downloaded JSON answer, parsed; an answer that is not JSON (an error page, a cut-off body) is a
+    FetchError naming the agency, so that `download(check=...)` keeps it out of the cache."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FetchError(f"{agency} answered with something other than JSON ({error})") from error
+
+
 def extract_zip(path: Path, folder: Path, *, suffixes: Iterable[str], force: bool) -> list[Path]:
     """Extract the members of a downloaded zip whose names end in `suffixes` into `folder` (flat, each
     written atomically; a member already there is kept unless `force`). Returns the extracted paths."""
