@@ -193,10 +193,12 @@ def satellite_row(
     import_shares: Mapping[str, float] | pd.Series,
     industries: Sequence[str],
     level: str = "summary",
+    other: str = "OTHER",
 ) -> pd.Series:
     """The critical input by BEA industry, $ millions: each group's US use — imports over the imported share
-    of supply — times its `end_uses` shares (detail or summary codes, as the tables are). End uses in
-    industries the tables do not have are an error naming them."""
+    of supply — times its `end_uses` shares (detail or summary codes, as the tables are). In aggregated
+    tables with an ``other`` industry (the embedded ten-industry tables), end uses in industries they do
+    not have go there; otherwise such end uses are an error naming them."""
     values = pd.Series(imports_usd, dtype="float64")
     shares = pd.Series(import_shares, dtype="float64")
     uses = facts.table("end_uses")
@@ -215,14 +217,16 @@ def satellite_row(
     if len(off):
         problems.append(("end_uses", f"shares do not sum to one for {list(off.index)}"))
     rows = uses[uses["group"].isin(values.index)]
-    missing = sorted(set(rows[column]) - set(industries))
+    known = set(map(str, industries))
+    codes = [code if code in known or other not in known else other for code in rows[column]]
+    missing = sorted(set(codes) - known)
     if missing:
         problems.append(("industries", f"end-use industries not in the input-output tables: {missing}"))
     if problems:
         raise ParameterError(problems, context="satellite_row")
     use_value = values / shares.reindex(values.index)
     amounts = rows["share"].to_numpy() * use_value.reindex(rows["group"]).to_numpy() / 1e6
-    return pd.Series(amounts, index=rows[column].to_numpy()).groupby(level=0).sum().rename("critical_input")
+    return pd.Series(amounts, index=codes).groupby(level=0).sum().rename("critical_input")
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str], context: str) -> None:
