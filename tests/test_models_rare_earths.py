@@ -141,6 +141,10 @@ def test_satellite_row_is_use_split_by_end_uses() -> None:
     assert row["3361MV"] == pytest.approx(0.35 * 100 + 0.05 * 50)
     with pytest.raises(ParameterError, match="not in the input-output tables"):
         inputs.satellite_row({"magnets": 1e6}, import_shares={"magnets": 1.0}, industries=["3361MV"])
+    folded = inputs.satellite_row(
+        {"magnets": 1e6}, import_shares={"magnets": 1.0}, industries=["3361MV", "OTHER"]
+    )
+    assert folded.to_dict() == pytest.approx({"3361MV": 0.35, "OTHER": 0.65})  # aggregated tables
 
 
 # --------------------------------------------------------------------------------------- calibration
