@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -138,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("econ: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `econ build | head`: the reader left; nothing more to say to it
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again (Python's docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         if args.debug:
             raise

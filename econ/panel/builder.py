@@ -25,6 +25,7 @@ from econ.manifest import DATASETS, MANIFEST, Dataset, DatasetManifest, code_has
 from econ.panel import census_files, input_output, other_sources, trade
 from econ.panel import coverage as _coverage
 from econ.panel.inputs import RawInputs, find_inputs
+from econ.panel.minerals import minerals_panel
 from econ.panel.schemas import check_schema
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,12 @@ def _panels(
         world = other_sources.world_trade_panel(inputs.world_trade)
         panels.append(("world_trade", world))
         records["world_trade"] = {"commodities": sorted(set(world["commodity"]))}
+    if inputs.minerals:
+        from econ.sources import usgs
+
+        minerals = minerals_panel([usgs.read(path) for path in inputs.minerals])
+        panels.append(("minerals", minerals))
+        records["minerals"] = {"commodities": int(minerals["commodity"].nunique())}
     tables = input_output.read_tables(inputs.io_tables)
     panels.append(("io_tables", input_output.to_frame(tables)))
     records["io_tables"] = input_output.record(tables)

@@ -8,6 +8,7 @@ files and says plainly which sources are missing; reading them is `econ.sources`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,18 +31,15 @@ class RawInputs:
     truth: Path | None = None  # the demo world's true parameters (demo datasets only)
     prices: tuple[Path, ...] = ()  # BLS flat files and API responses
     world_trade: tuple[Path, ...] = ()  # UN Comtrade responses
+    minerals: tuple[Path, ...] = ()  # USGS Mineral Commodity Summaries CSVs
 
     def all(self) -> tuple[Path, ...]:
-        extra = (self.truth,) if self.truth is not None else ()
-        return (
-            self.census
-            + self.hts
-            + self.concordances
-            + self.io_tables
-            + self.prices
-            + self.world_trade
-            + extra
-        )
+        """Every file, of every source: what the build hashes to know whether it is up to date."""
+        found: list[Path] = []
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            found += [value] if isinstance(value, Path) else list(value or ())
+        return tuple(found)
 
 
 def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
@@ -60,6 +58,7 @@ def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
         io_tables: tuple[Path, ...] = ()  # the demo's economy is the embedded aggregate of BEA's tables
         truth = root / "truth.json"
         prices = world_trade = ()
+        minerals = _files(root / "usgs", "*.csv")  # the demo's own, synthetic, in USGS's format
         hint = "run `econ demo` first"
     else:
         root = paths.raw_dir()
@@ -78,6 +77,7 @@ def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
         truth = None
         prices = _newest(root / "bls", ("*.series", "*.data.*", "api_*.json"), vintage=vintage)
         world_trade = _newest(root / "comtrade", ("*.json", "*.csv"), vintage=vintage)
+        minerals = _newest(root / "usgs", ("*.csv",), vintage=vintage)
         hint = "run `econ fetch census` and `econ fetch hts`, or drop the agencies' files there (see README)"
     hs_naics = sorted(concord_folder.glob("hs-10d-*imp*.txt")) or sorted(concord_folder.glob("hs-10d-*.txt"))
     bea_naics = sorted(concord_folder.glob("*NAICS*.xlsx"))
@@ -95,6 +95,7 @@ def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
         truth=truth,
         prices=prices,
         world_trade=world_trade,
+        minerals=minerals,
     )
 
 

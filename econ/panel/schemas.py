@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import SchemaError
+from econ.panel.minerals import MINERALS_SCHEMA
 
 TARIFF_LAYERS: tuple[str, ...] = ("mfn", "section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal")
 
@@ -182,6 +183,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "tariff_lines": TARIFF_LINES_SCHEMA,
     "io_tables": IO_TABLES_SCHEMA,
     "prices": PRICES_SCHEMA,
+    "minerals": MINERALS_SCHEMA,
     "world_trade": WORLD_TRADE_SCHEMA,
 }
 """Every tabular output of `econ build`, by name (``truth`` is the demo's JSON, not a table)."""
