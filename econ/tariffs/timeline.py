@@ -218,9 +218,10 @@ def _check_coverage(file: Path) -> pd.DataFrame:
     return frame
 
 
-def known_coverages(layer: str, coverage: pd.DataFrame) -> set[str]:
-    """The coverage keys a timeline row of `layer` may name."""
-    names = set(coverage["coverage"])
+def known_coverages(layer: str, coverage: pd.DataFrame | set[str]) -> set[str]:
+    """The coverage keys a timeline row of `layer` may name (`coverage`: the coverage table, or the set
+    of its group names)."""
+    names = coverage if isinstance(coverage, set) else set(coverage["coverage"].unique())
     if layer == "section301":
         return set(S301_LISTS) | names
     if layer == EXCLUSION_LAYER:
@@ -254,13 +255,14 @@ def validate_rows(
 ) -> pd.DataFrame:
     """Check every timeline row and return it typed; collect all problems, then raise ScenarioError."""
     problems: list[str] = []
+    names = set(coverage["coverage"].unique())
     effective: list[pd.Timestamp | None] = []
     rates: list[float] = []
     for i, row in enumerate(frame.itertuples(index=False)):
         where = _where(path, i)
         if row.layer not in LAYERS:
             problems.append(f"{where}: unknown layer {row.layer!r} (expected one of {', '.join(LAYERS)})")
-        elif row.coverage not in known_coverages(row.layer, coverage):
+        elif row.coverage not in known_coverages(row.layer, names):
             problems.append(
                 f"{where}: unknown coverage {row.coverage!r} for layer {row.layer} "
                 "(expected 'all', a Section 301 list or a group in coverage.csv)"
