@@ -11,14 +11,15 @@ So the engine
    (`stacking.layer_table`: a few thousand numbers per layer);
 4. looks each row up with one `searchsorted` of its date on the grid and one gather per layer.
 
-Monthly rates use the same tables: the average over a month of a step function is the difference of its
-running integral at the month's ends, divided by the days in the month.
+Monthly rates use the same tables: the average over a month of a step function is a sum over the grid
+intervals the month overlaps, each weighted by its share of the month's days (one matrix product).
 
 Output columns (fractions of customs value): ``mfn`` (the column 1 rate of the revision in force; for
-specific and compound rates the ad valorem equivalent when one is given, its part in ``mfn_ave``, flagged
-by ``mfn_is_ave``), one column per duty layer (`US_LAYERS` and ``china_retaliation``), ``total`` (their
-sum: statutory before preferences), ``total_after_preferences`` (less the share of imports claiming USMCA,
-KORUS… on the layers each preference removes), ``section301_exclusion`` (the part of ``section301`` not
+specific and compound rates the ad valorem equivalent when one is given — ``mfn_ave`` is what it adds to
+the rate's ad valorem part, ``mfn_is_ave`` flags the rows), one column per duty layer (`US_LAYERS` and
+``china_retaliation``), ``total`` (their sum: statutory before preferences),
+``total_after_preferences`` (less the share of imports claiming USMCA, KORUS… on the layers each
+preference removes), ``section301_exclusion`` (the part of ``section301`` not
 charged on lines under a product exclusion), ``de_minimis`` (the partner's low-value shipments still
 entered duty free on that date — every day of the month for monthly rates), ``projection`` (the date, or
 any day of the month, falls after the timeline's known-through date: a projection, warned once per call).
@@ -249,97 +250,129 @@ class Schedule:
 
         product_codes, uniques, positions, diagnostics = index_codes(frame, self.products)
         classes, members = self._product_classes(uniques, positions, compiled)
-        partner_idx, partner_uniques = pd.factorize(frame["partner"].astype(str), sort=False)
+        partner_idx, partner_values = pd.factorize(frame["partner"], sort=False)
+        partner_idx = partner_idx.astype(np.int32)
+        partner_uniques = pd.Index(partner_values).astype(str)
         if (partner_idx < 0).any():
             raise SchemaError("rates(): missing partners in the frame")
         lookup = {code: i + 1 for i, code in enumerate(compiled.partner_codes)}
-        partner_class = np.array([lookup.get(p, 0) for p in partner_uniques], dtype=np.int32)
-        n_pc = len(compiled.partner_codes) + 1
-        table = layer_table(compiled, members, n_pc, flow=flow)
+        full_class = np.array([lookup.get(p, 0) for p in partner_uniques], dtype=np.int32)
+        # Tables for the partner classes this panel has only, numbered 0..k-1.
+        present, partner_class = np.unique(full_class, return_inverse=True)
+        partner_class = partner_class.astype(np.int32)
+        n_pc = len(present)
+        table = layer_table(compiled, members, flow=flow, partner_rows=present)
+        summed = [layer for layer in OUTPUT_LAYERS[1:] if table[layer].any()]
+        blank = np.zeros_like(table[OUTPUT_LAYERS[1]])
+        table["_stack"] = sum((table[layer] for layer in summed), blank)
+        table["_stack_after_preferences"] = sum(
+            (table.get(f"{layer}_after_preferences", table[layer]) for layer in summed), blank
+        )
         row_key = classes.astype(np.int32)[product_codes] * np.int32(n_pc)
         row_key += partner_class[partner_idx]
 
-        days = _days(frame[time], time)
+        # Times stay in the column's own unit (nanoseconds, seconds…): the grid is converted to it, not the
+        # rows to days.
+        ticks, per_day = _ticks(frame[time], time)
         n = len(frame)
         if time == "date":
-            interval = np.searchsorted(compiled.grid, days, side="right").astype(np.int32) - 1
-            flat = row_key * np.int32(len(compiled.grid))
-            flat += interval
-            del interval
-
-            def gather(key: str) -> np.ndarray:
-                return table[key].ravel()[flat]
-
-            starts = ends = days
-            row_start, row_end = days, days + 1
+            period = (np.searchsorted(compiled.grid * per_day, ticks, side="right") - 1).astype(np.int32)
+            n_periods = len(compiled.grid)
+            tables = table
         else:
-            month_idx, month_uniques = pd.factorize(days, sort=False)
-            starts = np.asarray(month_uniques, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]")
-            ends = (starts + 1).astype("datetime64[D]").astype(np.int64)
-            starts = starts.astype("datetime64[D]").astype(np.int64)
-            flat = row_key * np.int32(len(starts))
-            flat += month_idx.astype(np.int32)
-            averaged: dict[str, np.ndarray] = {}
+            # A month is [its first day, the next month's first day), whatever day the column carries.
+            low = np.datetime64(int(ticks.min() // per_day), "D").astype("datetime64[M]")
+            high = np.datetime64(int(ticks.max() // per_day), "D").astype("datetime64[M]")
+            span = np.arange(low, high + 1)
+            period_end = (span + 1).astype("datetime64[D]").astype(np.int64)
+            period_start = span.astype("datetime64[D]").astype(np.int64)
+            period = (np.searchsorted(period_start * per_day, ticks, side="right") - 1).astype(np.int32)
+            n_periods = len(period_start)
+            # Day-weighted month averages of every table, computed when first asked for.
+            tables = _Averaged(table, _month_weights(compiled.grid, period_start, period_end))
+        flat = row_key * np.int32(n_periods)
+        flat += period
 
-            def gather(key: str) -> np.ndarray:
-                if key not in averaged:
-                    averaged[key] = _interval_average(table[key], compiled.grid, starts, ends)
-                return averaged[key].ravel()[flat]
+        def gather(key: str) -> np.ndarray:
+            return tables[key].ravel()[flat]
 
-            row_start, row_end = starts[month_idx], ends[month_idx]
-
-        # MFN of the revision in force (monthly: on the month's first day), its AVE where given.
-        position_rows = positions[product_codes]
-        found = position_rows >= 0
-        if flow == "imports":
-            revision = self.products.revision_at(row_start)
-            mfn = np.where(found, self.products.mfn[revision, np.maximum(position_rows, 0)], 0.0)
-            non_adv = np.where(found, self.products.non_ad_valorem[np.maximum(position_rows, 0)], False)
+        # MFN of the revision in force (monthly: on the month's first day), decided per distinct code (and
+        # period), then looked up row by row.
+        found = positions >= 0
+        safe = np.maximum(positions, 0)
+        n_codes = len(positions)
+        if flow != "imports":
+            mfn = np.zeros(n)
+        elif len(self.products.revision_names) == 1:
+            mfn = np.where(found, self.products.mfn[0][safe], 0.0)[product_codes]
         else:
-            mfn, non_adv = np.zeros(n), np.zeros(n, dtype=bool)
+            by_code = np.where(found[None, :], self.products.mfn[:, safe], 0.0)  # (revisions, codes)
+            if time == "date":
+                revision = self.products.revision_at(ticks // per_day)
+            else:
+                revision = self.products.revision_at(period_start)[period]
+            mfn = by_code.ravel()[revision.astype(np.int64) * n_codes + product_codes]
+            del revision
         mfn_ave = np.zeros(n)
         is_ave = np.zeros(n, dtype=bool)
         if ave is not None and flow == "imports":
             # A specific or compound rate: its ad valorem equivalent replaces the ad valorem part alone.
-            equivalent = _lookup_ave(frame, ave, row_start)
+            non_adv = (found & self.products.non_ad_valorem[safe])[product_codes]
+            start_days = ticks // per_day if time == "date" else period_start[period]
+            equivalent = _lookup_ave(frame, ave, start_days)
             is_ave = non_adv & ~np.isnan(equivalent)
             mfn_ave = np.where(is_ave, equivalent - mfn, 0.0)
             mfn = np.where(is_ave, equivalent, mfn)
-        result: dict[str, np.ndarray] = {"mfn": mfn}
-        total = mfn.copy()
-        after = mfn * (1.0 - gather("mfn_preference")) if "mfn_preference" in table else mfn.copy()
+        result: dict[str, np.ndarray] = {}
+        if "mfn" in wanted:
+            result["mfn"] = mfn
+        # The stack without MFN and all-in rates is summed per class before the rows are touched.
+        us = flow == "imports"
+        total = mfn + gather("_stack")
+        if us and "mfn_preference" in tables:
+            after = mfn * (1.0 - gather("mfn_preference")) + gather("_stack_after_preferences")
+        else:
+            after = mfn + gather("_stack_after_preferences")
         for layer in OUTPUT_LAYERS[1:]:
-            values = gather(layer)
-            after_values = (
-                gather(f"{layer}_after_preferences") if f"{layer}_after_preferences" in table else values
-            )
-            for all_in, target in ALL_IN.items():
-                if target != layer or flow != "imports":
-                    continue
-                weight = gather(f"{all_in}_weight")
-                if weight.any():
-                    # The all-in level on the days it is in force (exact while it does not change within
-                    # a month, as in every timeline row so far), less MFN, on the value it applies to.
-                    active = gather(f"{all_in}_active")
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        level = np.where(active > 0, gather(all_in) / np.where(active > 0, active, 1.0), 0.0)
-                    extra = weight * np.maximum(level - mfn, 0.0)
-                    values = values + extra
-                    after_values = after_values + extra
-            total += values
-            after += after_values
             if layer in wanted:
-                result[layer] = values
-        result = {k: v for k, v in result.items() if k in wanted}
+                result[layer] = gather(layer) if table[layer].any() else np.zeros(n)
+        for all_in, target in ALL_IN.items():
+            if not us or not tables[f"{all_in}_weight"].any():
+                continue
+            # The all-in level on the days it is in force (exact while it does not change within a
+            # month, as in every timeline row so far), less MFN, on the value it applies to; only the
+            # rows of classes where it applies are touched.
+            applies = (tables[f"{all_in}_weight"] > 0).any(axis=1)[row_key]
+            rows = np.flatnonzero(applies)
+            sub = flat[rows]
+            weight = tables[f"{all_in}_weight"].ravel()[sub]
+            active = tables[f"{all_in}_active"].ravel()[sub]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                level = np.where(
+                    active > 0, tables[all_in].ravel()[sub] / np.where(active > 0, active, 1.0), 0
+                )
+            extra = weight * np.maximum(level - mfn[rows], 0.0)
+            total[rows] += extra
+            after[rows] += extra
+            if target in wanted:
+                result[target][rows] += extra
         result["total"] = total
         result["total_after_preferences"] = after
-        result["section301_exclusion"] = gather(EXCLUSION_LAYER)
+        result["section301_exclusion"] = (
+            gather(EXCLUSION_LAYER) if tables[EXCLUSION_LAYER].any() else np.zeros(n)
+        )
         result["mfn_ave"] = mfn_ave
         result["mfn_is_ave"] = is_ave
-        china = np.isin(np.asarray(partner_uniques, dtype=object), _CHINA_HK)[partner_idx]
+        # De minimis and projection are decided per partner and period, then looked up.
+        china = np.isin(np.asarray(partner_uniques, dtype=object), _CHINA_HK)
         ended = np.where(china, compiled.de_minimis_china_day, compiled.de_minimis_all_day)
-        result["de_minimis"] = row_end <= ended
-        projection = (row_end - 1) > compiled.known_through_day
+        if time == "date":
+            result["de_minimis"] = ticks < (ended * per_day)[partner_idx]
+            projection = ticks >= (compiled.known_through_day + 1) * per_day
+        else:
+            open_table = (period_end[None, :] <= ended[:, None]).ravel()
+            result["de_minimis"] = open_table[partner_idx.astype(np.int64) * n_periods + period]
+            projection = ((period_end - 1) > compiled.known_through_day)[period]
         result["projection"] = projection
         if projection.any():
             log.warning(
@@ -363,6 +396,8 @@ class Schedule:
                 0 if table_unmatched is None else len(table_unmatched),
                 "unknown" if np.isnan(value) else f"{value:,.0f}",
             )
+        # The new columns are wrapped without a copy (they are ours) and set beside the caller's columns,
+        # which copy-on-write leaves uncopied.
         new = pd.DataFrame(result, index=frame.index, copy=False)
         kept = frame.drop(columns=[c for c in new.columns if c in frame.columns])
         merged = pd.concat([kept, new], axis=1)
@@ -436,29 +471,55 @@ def _lookup_ave(frame: pd.DataFrame, ave: pd.DataFrame, row_start: np.ndarray) -
     return table.reindex(keys).to_numpy(dtype=float)
 
 
-def _interval_average(
-    values: np.ndarray, grid: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> np.ndarray:
-    """Average of each row's step function over [start, end): the running integral's difference / days."""
-    widths = np.diff(np.append(grid, grid[-1] + 1)).astype(np.float64)
-    cumulative = np.concatenate([np.zeros((values.shape[0], 1)), np.cumsum(values * widths, axis=1)], axis=1)
+class _Averaged(dict):  # type: ignore[type-arg]  # str -> ndarray, filled lazily
+    """Month averages of the layer tables, each computed on first use (most are zero for a panel): one
+    matrix product with the share of each month's days in each grid interval the months touch."""
 
-    def integral(x: np.ndarray) -> np.ndarray:
-        t = np.searchsorted(grid, x, side="right") - 1
-        return cumulative[:, t] + values[:, t] * (x - grid[t])[None, :]
+    def __init__(self, table: dict[str, np.ndarray], weights: np.ndarray) -> None:
+        super().__init__()
+        self._table = table
+        self._used = weights.any(axis=1)
+        self._weights = weights[self._used]
 
-    return (integral(ends) - integral(starts)) / (ends - starts)[None, :]
+    def __missing__(self, key: str) -> np.ndarray:
+        values = self._table[key]
+        if not values.any():
+            averaged = np.zeros((values.shape[0], self._weights.shape[1]))
+        else:
+            averaged = values[:, self._used] @ self._weights
+        self[key] = averaged
+        return averaged
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._table
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] if key in self._table else default
 
 
-def _days(column: pd.Series, name: str) -> np.ndarray:
+def _month_weights(grid: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(n_intervals, n_months): the share of each month's days that falls in each interval of the grid, so
+    that a step function's month averages are one matrix product."""
+    lower = grid[:, None]
+    upper = np.append(grid[1:], np.iinfo(np.int64).max)[:, None]
+    overlap = np.minimum(upper, ends[None, :]) - np.maximum(lower, starts[None, :])
+    return np.clip(overlap, 0, None).astype(np.float64) / (ends - starts)[None, :]
+
+
+def _ticks(column: pd.Series, name: str) -> tuple[np.ndarray, int]:
+    """The column's times as int64 ticks of its own unit, and the ticks in a day."""
     if not pd.api.types.is_datetime64_any_dtype(column):
         raise SchemaError(f"rates(): column {name!r} must be datetime64 (got {column.dtype})")
     if column.isna().any():
         raise SchemaError(f"rates(): column {name!r} has {int(column.isna().sum())} missing dates")
-    values = column.to_numpy()
-    if getattr(column.dt, "tz", None) is not None:
-        values = column.dt.tz_localize(None).to_numpy()
-    days = values.astype("datetime64[D]").view(np.int64)
-    if days.min() < ORIGIN:
+    values = (
+        column.dt.tz_localize(None).to_numpy()
+        if getattr(column.dt, "tz", None) is not None
+        else column.to_numpy()
+    )
+    unit = np.datetime_data(values.dtype)[0]
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    ticks = values.view(np.int64)
+    if ticks.min() < ORIGIN * per_day:
         raise SchemaError(f"rates(): column {name!r} has dates before 1900")
-    return days
+    return ticks, per_day

@@ -216,23 +216,30 @@ def index_codes(
     revision), and a report of what was not matched."""
     known = products.codes
     if "hs10" in frame.columns:
-        idx10, u10 = pd.factorize(frame["hs10"].astype("str"), sort=False)
-        u10 = pd.Index(u10, dtype=object)
+        idx10, u10 = _factorize_codes(frame["hs10"])
         in_schedule = known.get_indexer(u10) >= 0
         in_map = np.array([code in products.mapped for code in u10], dtype=bool)
         usable = np.append(in_schedule | in_map, False)
-        if "hs8" in frame.columns:
-            idx8, u8 = pd.factorize(frame["hs8"].astype("str"), sort=False)
+        if usable[:-1].all() and (len(idx10) == 0 or idx10.min() >= 0):
+            # Every row's HS10 is known: no HS8 to fall back to (the common case, and the fast one).
+            codes = np.asarray(idx10, dtype=np.int32)
+            uniques = list(u10)
+            fell_back = 0
         else:
-            idx8, u8 = pd.factorize(frame["hs10"].astype("str").str.slice(0, 8), sort=False)
-        u8 = pd.Index(u8, dtype=object)
-        fallback = ~usable[idx10]  # idx10 is -1 where hs10 is missing: usable[-1] is False
-        codes = np.where(fallback, idx8 + len(u10), idx10).astype(np.int32)
-        uniques = list(u10) + list(u8)
-        fell_back = int(fallback.sum())
+            if "hs8" in frame.columns:
+                idx8, u8 = _factorize_codes(frame["hs8"])
+            else:
+                # The HS8 of each distinct HS10 (missing HS10 rows have no HS8 to fall back to).
+                heads = pd.Index(u10.str.slice(0, 8))
+                idx8_unique, u8 = pd.factorize(heads, sort=False)
+                u8 = pd.Index(u8, dtype=object)
+                idx8 = np.where(idx10 >= 0, idx8_unique[np.maximum(idx10, 0)], -1)
+            fallback = ~usable[idx10]  # idx10 is -1 where hs10 is missing: usable[-1] is False
+            codes = np.where(fallback, idx8 + len(u10), idx10).astype(np.int32)
+            uniques = list(u10) + list(u8)
+            fell_back = int(fallback.sum())
     else:
-        idx8, u8 = pd.factorize(frame["hs8"].astype("str"), sort=False)
-        u8 = pd.Index(u8, dtype=object)
+        idx8, u8 = _factorize_codes(frame["hs8"])
         codes = idx8.astype(np.int32)
         uniques = list(u8)
         fell_back = 0
@@ -245,12 +252,10 @@ def index_codes(
                 positions[i] = j
                 break
     unmatched_codes = positions < 0
-    rows_unmatched = unmatched_codes[codes]
-    report: dict[str, object] = {
-        "rows_unmatched": int(rows_unmatched.sum()),
-        "rows_hs10_fell_back_to_hs8": fell_back,
-    }
+    report: dict[str, object] = {"rows_unmatched": 0, "rows_hs10_fell_back_to_hs8": fell_back}
+    rows_unmatched = unmatched_codes[codes] if unmatched_codes.any() else np.zeros(0, dtype=bool)
     if rows_unmatched.any():
+        report["rows_unmatched"] = int(rows_unmatched.sum())
         sub = pd.DataFrame({"code": np.asarray(uniques, dtype=object)[codes[rows_unmatched]]})
         if "value" in frame.columns:
             sub["value"] = frame["value"].to_numpy()[rows_unmatched]
@@ -259,3 +264,10 @@ def index_codes(
         table = sub.groupby("code", sort=False).agg(rows=("code", "size"), value=("value", "sum"))
         report["unmatched"] = table.sort_values(["value", "rows"], ascending=False).reset_index()
     return codes, uniques, positions, report
+
+
+def _factorize_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and distinct values (as str) of a code column; a categorical column is not
+    converted row by row (a 40-million-row panel keeps its codes)."""
+    idx, uniques = pd.factorize(column, sort=False)
+    return np.asarray(idx), pd.Index(pd.Index(uniques).astype(str), dtype=object)

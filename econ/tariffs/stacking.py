@@ -149,7 +149,11 @@ def compile_timeline(timeline: Timeline) -> Compiled:
 
 
 def layer_table(
-    compiled: Compiled, members: dict[str, np.ndarray], n_pc: int, *, flow: str
+    compiled: Compiled,
+    members: dict[str, np.ndarray],
+    *,
+    flow: str,
+    partner_rows: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Each output quantity on (product class × partner class) × interval, stacking rules applied.
 
@@ -157,6 +161,11 @@ def layer_table(
     ``<all-in layer>`` (its level) and ``<all-in layer>_weight`` (the share of value it applies to);
     ``section301_exclusion`` (the Section 301 duty not charged because of a product exclusion).
     """
+    # Only the partner classes a panel has (class 0, everyone else, and the named partners it trades with).
+    rows = np.arange(len(compiled.partner_codes) + 1) if partner_rows is None else np.asarray(partner_rows)
+    n_pc = len(rows)
+    steps = {key: step[rows] for key, step in compiled.steps.items()}
+    preference = {layer: share[rows] for layer, share in compiled.preference.items()}
     n_classes = len(next(iter(members.values())))
     n_int = len(compiled.grid)
     shape = (n_classes, n_pc, n_int)
@@ -169,7 +178,7 @@ def layer_table(
         layer: str, *, blanket: bool | None = None, scale: dict[str, np.ndarray] | None = None
     ) -> np.ndarray:
         out = np.zeros(shape)
-        for (step_layer, coverage), step in compiled.steps.items():
+        for (step_layer, coverage), step in steps.items():
             if step_layer != layer or (blanket is not None and (coverage == "all") != blanket):
                 continue
             contribution = np.where(member(coverage)[:, None, None], step[None, :, :], 0.0)
@@ -191,7 +200,7 @@ def layer_table(
     s232 = combine("section232", scale=shares)
     covered = np.zeros(shape)
     in_scope = np.zeros(shape, dtype=bool)
-    for (layer, coverage), step in compiled.steps.items():
+    for (layer, coverage), step in steps.items():
         if layer not in ("section232", "section232_all_in"):
             continue
         active = member(coverage)[:, None, None] & (step[None, :, :] > 0)
@@ -213,9 +222,8 @@ def layer_table(
         layers[layer] = blanket if layer == "china_retaliation" else np.maximum(blanket, specific)
         if layer == "china_retaliation":
             layers[layer] = blanket + specific
-    usmca = np.zeros(n_pc, dtype=bool)
-    for i, code in enumerate(compiled.partner_codes, start=1):
-        usmca[i] = code in _USMCA
+    codes = ["", *compiled.partner_codes]
+    usmca = np.array([codes[r] in _USMCA for r in rows], dtype=bool)
 
     out: dict[str, np.ndarray] = {}
     for all_in, target in ALL_IN.items():
@@ -248,7 +256,7 @@ def layer_table(
         if (flow == "imports") != us_side:
             values = np.zeros_like(values)
         out[layer] = values
-    for layer, share in compiled.preference.items():
+    for layer, share in preference.items():
         if layer == "mfn" and flow == "imports":
             out["mfn_preference"] = np.broadcast_to(share[None, :, :], shape).copy()
         elif layer in out:
