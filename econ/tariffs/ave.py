@@ -94,8 +94,8 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
             }
         )
     rated = rated[rated["general"].isin(list(specific))]
-    by10 = {}
-    by8 = {}
+    by10: dict[str, str] = {}
+    by8: dict[str, str] = {}
     for code8, code10, text in zip(
         rated["hts8"], rated.get("hts10", pd.Series(None, index=rated.index)), rated["general"], strict=True
     ):
@@ -142,9 +142,9 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
     year = ratio(["hs10", "year"])
     every = ratio(["hs10"])
     out = cells.groupby(["hs10", "partner", "year"], observed=True, as_index=False)["adv"].first()
-    key = pd.MultiIndex.from_frame(out[["hs10", "partner", "year"]])
+    key = pd.MultiIndex.from_arrays([out["hs10"], out["partner"], out["year"]])
     a = own.reindex(key).to_numpy()
-    b = year.reindex(pd.MultiIndex.from_frame(out[["hs10", "year"]])).to_numpy()
+    b = year.reindex(pd.MultiIndex.from_arrays([out["hs10"], out["year"]])).to_numpy()
     c = every.reindex(out["hs10"]).to_numpy()
     out["rule"] = np.where(
         ~np.isnan(a),
@@ -154,4 +154,4 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
     specific_part = np.where(~np.isnan(a), a, np.where(~np.isnan(b), b, np.where(~np.isnan(c), c, 0.0)))
     out["mfn_ave"] = specific_part + out["adv"].to_numpy()
     out["year"] = out["year"].astype("int64")
-    return out[list(AVE_COLUMNS)]
+    return pd.DataFrame(out[list(AVE_COLUMNS)])

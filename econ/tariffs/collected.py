@@ -131,7 +131,7 @@ def average_tariff(
     missing_by = [c for c in by if c not in base.columns]
     if missing_by:
         raise SchemaError(f"average_tariff: grouping column(s) {missing_by} not found")
-    days = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    days = pd.DatetimeIndex(pd.to_datetime([pd.Timestamp(d) for d in dates]))
     # Weights x dates: each base-year line evaluated on every date (thousands x a hundred rows).
     n = len(base)
     cross = base.iloc[np.tile(np.arange(n), len(days))].reset_index(drop=True)
@@ -175,10 +175,11 @@ def us_china_averages(
     """
     days = piie_dates(schedule.timeline) if dates is None else dates
     parts = []
-    for direction, weights, flow in (
+    pairs: tuple[tuple[str, pd.DataFrame | None, Flow], ...] = (
         ("US on China", us_imports_from_china, "imports"),
         ("China on US", us_exports_to_china, "exports"),
-    ):
+    )
+    for direction, weights, flow in pairs:
         if weights is None:
             continue
         rated = average_tariff(

@@ -342,7 +342,7 @@ class Schedule:
             # The all-in level on the days it is in force (exact while it does not change within a
             # month, as in every timeline row so far), less MFN, on the value it applies to; only the
             # rows of classes where it applies are touched.
-            applies = (tables[f"{all_in}_weight"] > 0).any(axis=1)[row_key]
+            applies = np.asarray((tables[f"{all_in}_weight"] > 0).any(axis=1))[row_key]
             rows = np.flatnonzero(applies)
             sub = flat[rows]
             weight = tables[f"{all_in}_weight"].ravel()[sub]
@@ -387,7 +387,7 @@ class Schedule:
         diagnostics["rows_projected"] = int(projection.sum())
         self.last_diagnostics = diagnostics
         if diagnostics.get("rows_unmatched") and flow == "imports":
-            table_unmatched = diagnostics.get("unmatched")
+            table_unmatched: pd.DataFrame | None = diagnostics.get("unmatched")  # type: ignore[assignment]
             value = float(table_unmatched["value"].sum()) if table_unmatched is not None else float("nan")
             log.warning(
                 "tariffs: %d rows (%d codes, value %s) have product codes in no revision of the schedule "
@@ -518,7 +518,7 @@ def _ticks(column: pd.Series, name: str) -> tuple[np.ndarray, int]:
         else column.to_numpy()
     )
     unit = np.datetime_data(values.dtype)[0]
-    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))  # type: ignore[call-overload]
     ticks = values.view(np.int64)
     if ticks.min() < ORIGIN * per_day:
         raise SchemaError(f"rates(): column {name!r} has dates before 1900")

@@ -247,7 +247,7 @@ def index_codes(
     # A code in no revision: its mapped successor's position (the first that is known).
     for i in np.flatnonzero(positions < 0):
         for successor in products.mapped.get(uniques[i], ()):
-            j = known.get_indexer([successor])[0]
+            j = known.get_indexer(pd.Index([successor], dtype=object))[0]
             if j >= 0:
                 positions[i] = j
                 break

@@ -22,6 +22,7 @@ interval with the rules of the date applied:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,15 +101,18 @@ def compile_timeline(timeline: Timeline) -> Compiled:
     partner_codes = sorted(named)
     class_keys: list[set[str]] = [{"all"}]
     for code in partner_codes:
-        keys = {"all", code} | {g for g, members in timeline.partner_groups.items() if code in members}
-        class_keys.append(keys)
+        class_keys.append(
+            {"all", code} | {g for g, members in timeline.partner_groups.items() if code in members}
+        )
     specificity = {"all": 0, "group": 1, "code": 2}
-    key_index, keys = pd.factorize(rows["partner"].astype(object))
+    key_index, key_values = pd.factorize(rows["partner"].astype(object))
+    keys = [str(key) for key in key_values]
     applies_to = np.array([[key in class_keys[c] for key in keys] for c in range(len(class_keys))])
     rank_of_key = np.array([specificity[timeline.partner_key_kind(key)] for key in keys])
     all_rates = rows["rate"].to_numpy(dtype=np.float64)
     steps: dict[tuple[str, str], np.ndarray] = {}
-    for (layer, coverage), positions in rows.groupby(["layer", "coverage"], sort=False).indices.items():
+    groups: dict[Any, Any] = dict(rows.groupby(["layer", "coverage"], sort=False).indices)
+    for (layer, coverage), positions in groups.items():
         block_keys = key_index[positions]
         block_days = days[positions]
         block_rates = all_rates[positions]
@@ -127,6 +131,7 @@ def compile_timeline(timeline: Timeline) -> Compiled:
     # Preference shares: per layer, by partner class, the share in force on each interval.
     preference: dict[str, np.ndarray] = {}
     lookup = {code: i + 1 for i, code in enumerate(partner_codes)}
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for row in prefs.itertuples(index=False):
         start = np.searchsorted(grid, _day(row.start), side="left")
         for layer in row.layers.split():
@@ -192,11 +197,11 @@ def layer_table(
 
     after_full = compiled.grid >= compiled.full_value_day
     # Section 232: rate × share of value charged; the share covered decides what yields to it.
-    shares = {}
+    shares: dict[str, np.ndarray] = {}
     for layer, coverage in compiled.steps:
         if layer == "section232" and coverage in compiled.content:
-            share, metal = compiled.content[coverage]
-            shares[coverage] = np.where(after_full & metal, 1.0, share)
+            part, metal = compiled.content[coverage]
+            shares[coverage] = np.where(after_full & metal, 1.0, part)
     s232 = combine("section232", scale=shares)
     covered = np.zeros(shape)
     in_scope = np.zeros(shape, dtype=bool)
@@ -204,8 +209,8 @@ def layer_table(
         if layer not in ("section232", "section232_all_in"):
             continue
         active = member(coverage)[:, None, None] & (step[None, :, :] > 0)
-        share = shares.get(coverage, np.ones(n_int))
-        np.maximum(covered, np.where(active, share[None, None, :], 0.0), out=covered)
+        charged = shares.get(coverage, np.ones(n_int))
+        np.maximum(covered, np.where(active, charged[None, None, :], 0.0), out=covered)
         in_scope |= active
 
     layers: dict[str, np.ndarray] = {}
@@ -256,9 +261,9 @@ def layer_table(
         if (flow == "imports") != us_side:
             values = np.zeros_like(values)
         out[layer] = values
-    for layer, share in preference.items():
+    for layer, claimed in preference.items():
         if layer == "mfn" and flow == "imports":
-            out["mfn_preference"] = np.broadcast_to(share[None, :, :], shape).copy()
+            out["mfn_preference"] = np.broadcast_to(claimed[None, :, :], shape).copy()
         elif layer in out:
-            out[f"{layer}_after_preferences"] = out[layer] * (1.0 - share[None, :, :])
+            out[f"{layer}_after_preferences"] = out[layer] * (1.0 - claimed[None, :, :])
     return {key: value.reshape(n_classes * n_pc, n_int) for key, value in out.items()}

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -134,7 +135,7 @@ class Timeline:
     def coverage_prefixes(self) -> dict[str, tuple[str, ...]]:
         """Coverage group → its HS prefixes."""
         grouped = self.coverage.groupby("coverage", sort=False)["hs_prefix"]
-        return {name: tuple(prefixes) for name, prefixes in grouped}
+        return {str(name): tuple(prefixes) for name, prefixes in grouped}
 
     def partner_key_kind(self, key: str) -> str:
         """'all', 'group' or 'code' — the specificity of a partner key (code beats group beats all)."""
@@ -176,6 +177,7 @@ def load_partner_groups(path: str | PathLike[str] | None = None) -> dict[str, fr
     file = Path(path) if path is not None else _data_file("partners.csv")
     frame = _read_csv(file, PARTNER_COLUMNS)
     problems = []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         if not _CENSUS_CODE.match(row.partner):
             problems.append(
@@ -187,7 +189,7 @@ def load_partner_groups(path: str | PathLike[str] | None = None) -> dict[str, fr
             problems.append(f"{_where(file, i)}: source is empty")
     if problems:
         raise ScenarioError("; ".join(problems))
-    return {g: frozenset(codes) for g, codes in frame.groupby("group")["partner"]}
+    return {str(g): frozenset(codes) for g, codes in frame.groupby("group")["partner"]}
 
 
 def load_coverage(path: str | PathLike[str] | None = None) -> pd.DataFrame:
@@ -204,6 +206,7 @@ def load_coverage(path: str | PathLike[str] | None = None) -> pd.DataFrame:
 def _check_coverage(file: Path) -> pd.DataFrame:
     frame = _read_csv(file, COVERAGE_COLUMNS)
     problems = []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         if not row.coverage:
             problems.append(f"{_where(file, i)}: coverage is empty")
@@ -258,6 +261,7 @@ def validate_rows(
     names = set(coverage["coverage"].unique())
     effective: list[pd.Timestamp | None] = []
     rates: list[float] = []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         where = _where(path, i)
         if row.layer not in LAYERS:
@@ -310,6 +314,7 @@ def load_content(path: str | PathLike[str] | None = None) -> dict[str, tuple[flo
     frame = _read_csv(file, CONTENT_COLUMNS)
     shares: dict[str, tuple[float, bool]] = {}
     problems = []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         try:
             share = float(row.share)
@@ -331,6 +336,7 @@ def load_dates(path: str | PathLike[str] | None = None) -> dict[str, pd.Timestam
     frame = _read_csv(file, DATES_COLUMNS)
     dates: dict[str, pd.Timestamp] = {}
     problems = []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         day = parse_date(row.date)
         if day is None:
@@ -354,6 +360,7 @@ def load_preferences(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     frame = _read_csv(file, PREFERENCE_COLUMNS)
     problems = []
     starts, shares = [], []
+    row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
         if not _CENSUS_CODE.match(row.partner):
             problems.append(f"{_where(file, i)}: partner {row.partner!r} is not a 4-digit Census code")
