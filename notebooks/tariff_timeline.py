@@ -130,6 +130,7 @@ figure = plots.rate_lines(
     long, x="month", y="rate", hue="term", dataset=dataset, ylabel="share of customs value",
     title=f"Collected less statutory (ad valorem) on imports from {name}, and its parts",
 )  # fmt: skip
+plots.percent_axis(figure.axes[0], decimals=1)  # the terms are tenths of a point
 figures = headline(
     residual_mean_abs=terms["residual"].abs().mean(), gap_last_month=terms["gap"].iloc[-1]
 )
