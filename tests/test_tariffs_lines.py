@@ -76,8 +76,15 @@ def test_unmatched_codes_are_reported_by_value_once(caplog: pytest.LogCaptureFix
 def test_several_revisions_need_their_dates() -> None:
     from econ.errors import SchemaError
 
-    with pytest.raises(SchemaError, match="effective"):
-        Schedule.from_lines(_lines().drop(columns="effective"))
+    # Revisions the package knows are dated from data/revisions.csv; others must say when they took effect.
+    lines = _lines().drop(columns="effective")
+    names = {"2017_basic": "2017 Basic", "2025_basic": "2025 Basic"}
+    named = lines.assign(revision=lines["revision"].map(names))
+    days = pd.to_datetime(["2018-06-01", "2025-06-01"])
+    frame = pd.DataFrame({"hs8": "39269099", "partner": KR, "date": days})
+    np.testing.assert_allclose(Schedule.from_lines(named).rates(frame)["mfn"], [0.05, 0.03])
+    with pytest.raises(SchemaError, match="2017_basic"):
+        Schedule.from_lines(lines)
 
 
 # -------------------------------------------------------------------------------------------- AVE

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ScenarioError, SchemaError
-from econ.tariffs.products import Products, build_products, index_codes
+from econ.tariffs.products import Products, build_products, index_codes, revision_dates
 from econ.tariffs.scenarios import Scenario, load_scenario
 from econ.tariffs.stacking import (
     ORIGIN,
@@ -112,7 +112,8 @@ class Schedule:
     ) -> Schedule:
         """A schedule from the processed ``tariff_lines`` frame (econ.panel): columns ``hts8``, ``hts10``
         (empty or NaN on 8-digit lines), ``mfn_ad_valorem``, ``chapter99``, ``rate_kind``, ``revision`` and,
-        with several revisions, ``effective`` (the date each revision took effect). `code_map` maps codes of
+        with several revisions, ``effective`` (the date each took effect; else read from
+        data/revisions.csv by the revision's name). `code_map` maps codes of
         earlier schedules to later ones (``from_code``, ``to_code``)."""
         missing = [c for c in ("hts8", "mfn_ad_valorem") if c not in lines.columns]
         if missing:
@@ -135,14 +136,9 @@ class Schedule:
         for column in ("chapter99", "rate_kind", "revision", "effective", "mfn_ad_valorem_equivalent"):
             if column in lines.columns:
                 products[column] = lines[column].to_numpy()
-        if (
-            "revision" in products.columns
-            and products["revision"].nunique() > 1
-            and "effective" not in products
-        ):
-            raise SchemaError(
-                "Schedule.from_lines: several revisions need an 'effective' column (when each took effect)"
-            )
+        several = "revision" in products.columns and products["revision"].nunique() > 1
+        if several and "effective" not in products:
+            products["effective"] = revision_dates(products["revision"]).to_numpy()
         return cls(products, timeline=timeline, code_map=code_map)
 
     @classmethod

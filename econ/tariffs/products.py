@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -271,3 +272,21 @@ def _factorize_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     converted row by row (a 40-million-row panel keeps its codes)."""
     idx, uniques = pd.factorize(column, sort=False)
     return np.asarray(idx), pd.Index(pd.Index(uniques).astype(str), dtype=object)
+
+
+def revision_dates(revisions: pd.Series) -> pd.Series:
+    """The date each HTS revision took effect ("2025 Basic", "2025 Revision 19"…), from data/revisions.csv;
+    SchemaError naming the revisions it does not know (give the lines an ``effective`` column, or add a row
+    to that file with its source)."""
+    from importlib import resources
+
+    path = Path(str(resources.files("econ.tariffs") / "data" / "revisions.csv"))
+    known = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("revision")["effective"]
+    names = revisions.astype(str)
+    unknown = sorted(set(names) - set(known.index))
+    if unknown:
+        raise SchemaError(
+            f"Schedule.from_lines: no effective date for HTS revision(s) {unknown} "
+            f"(expected an 'effective' column on the lines, or a row in {path})"
+        )
+    return pd.Series(pd.to_datetime(names.map(known)), index=revisions.index)
