@@ -309,6 +309,24 @@ def test_usmca_share_lowers_the_rate_after_preferences(schedule: Schedule) -> No
     assert got["total_after_preferences"].iloc[1] == pytest.approx(got["total"].iloc[1])
 
 
+def test_measured_preference_shares_replace_the_default() -> None:
+    measured = pd.DataFrame(
+        {
+            "partner": [CA],
+            "start": ["2025-03-07"],
+            "share": [0.9],
+            "layers": ["ieepa_fentanyl"],
+            "source": ["RP"],
+        }
+    )
+    got = Schedule(products(), preferences=measured).rates(_frame([("toy", CA, "2025-09-01", 0.0, "")]))
+    assert got["total_after_preferences"].iloc[0] == pytest.approx(0.35 * 0.1)
+    from econ.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="share"):
+        Schedule(products(), preferences=measured.assign(share=[1.5]))
+
+
 @pytest.mark.parametrize(
     ("partner", "before", "on"), [(CN, "2025-05-01", "2025-05-02"), (JP, "2025-08-28", "2025-08-29")]
 )

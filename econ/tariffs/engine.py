@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from os import PathLike
 from typing import Any, Literal, get_args
 
@@ -59,6 +60,7 @@ from econ.tariffs.timeline import (
     S301_EXCLUSION_HEADINGS,
     S301_LISTS,
     Timeline,
+    check_preferences,
     load_timeline,
 )
 
@@ -78,6 +80,8 @@ class Schedule:
     `products` is one row per HTS line (see `Schedule.from_lines` for the columns): ``hs8``, optional
     ``hs10``, ``mfn_ad_valorem`` (NaN for specific or compound rates), optional ``chapter99`` (list of
     chapter 99 headings), ``revision`` and ``effective`` (several dated revisions), ``rate_kind``.
+    `preferences` replaces the package's stated preference shares (data/preferences.csv) by measured ones
+    (same columns: partner, start, share, layers, source).
     """
 
     def __init__(
@@ -86,8 +90,12 @@ class Schedule:
         *,
         timeline: Timeline | str | PathLike[str] | None = None,
         code_map: pd.DataFrame | None = None,
+        preferences: pd.DataFrame | None = None,
     ) -> None:
         self.timeline = timeline if isinstance(timeline, Timeline) else load_timeline(timeline)
+        if preferences is not None:
+            # Shares measured from Census rate-provision data replace the stated defaults.
+            self.timeline = replace(self.timeline, preferences=check_preferences(preferences))
         self.products: Products = build_products(
             products, s301_lists=self.timeline.s301_lists, code_map=code_map
         )

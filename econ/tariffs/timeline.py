@@ -357,7 +357,18 @@ def load_preferences(path: str | PathLike[str] | None = None) -> pd.DataFrame:
     """Read preferences.csv: by partner and start date, the share of imports claiming a preference
     (USMCA, KORUS…) and the layers it removes; typed, sorted by partner and start."""
     file = Path(path) if path is not None else _data_file("preferences.csv")
-    frame = _read_csv(file, PREFERENCE_COLUMNS)
+    return check_preferences(_read_csv(file, PREFERENCE_COLUMNS), where=str(file))
+
+
+def check_preferences(frame: pd.DataFrame, *, where: str = "preferences") -> pd.DataFrame:
+    """Validate preference shares (columns partner, start, share, layers, source — e.g. computed from
+    Census rate-provision data), collecting every problem; typed and sorted by partner and start."""
+    missing = [c for c in PREFERENCE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ScenarioError(f"{where}: missing columns {missing} (expected {list(PREFERENCE_COLUMNS)})")
+    frame = frame.loc[:, list(PREFERENCE_COLUMNS)].astype({"partner": str, "layers": str, "source": str})
+    frame = frame.reset_index(drop=True)
+    file = where
     problems = []
     starts, shares = [], []
     row: Any  # itertuples rows: typed per column by pandas-stubs as a union
@@ -367,6 +378,8 @@ def load_preferences(path: str | PathLike[str] | None = None) -> pd.DataFrame:
         start = parse_date(row.start)
         if start is None:
             problems.append(f"{_where(file, i)}: start {row.start!r} is not a date (expected YYYY-MM-DD)")
+        if not row.source:
+            problems.append(f"{_where(file, i)}: source is empty")
         try:
             share = float(row.share)
         except ValueError:
