@@ -119,9 +119,7 @@ schedule = panel.schedule(dataset)
 lines = panel.load("tariff_lines", dataset)
 ours = imports[imports["partner"] == partner]
 ave = tariffs.ad_valorem_equivalents(ours, lines)
-rated = schedule.monthly_rates(
-    ours[["hs10", "hs8", "partner", "month", "value", "duty"]], ave=ave, layers=[]
-)
+rated = schedule.monthly_rates(ours[["hs10", "hs8", "partner", "month", "value", "duty"]], ave=ave, layers=[])
 terms = tariffs.reconcile(rated, by=["partner", "month"])
 long = terms.melt(
     id_vars=["month"], value_vars=["gap", *tariffs.RECONCILIATION_TERMS], var_name="term", value_name="rate"
@@ -131,9 +129,7 @@ figure = plots.rate_lines(
     title=f"Collected less statutory (ad valorem) on imports from {name}, and its parts",
 )  # fmt: skip
 plots.percent_axis(figure.axes[0], decimals=1)  # the terms are tenths of a point
-figures = headline(
-    residual_mean_abs=terms["residual"].abs().mean(), gap_last_month=terms["gap"].iloc[-1]
-)
+figures = headline(residual_mean_abs=terms["residual"].abs().mean(), gap_last_month=terms["gap"].iloc[-1])
 
 # %% [markdown]
 # ## Trade-weighted average tariff with fixed weights
