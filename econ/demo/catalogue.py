@@ -41,6 +41,7 @@ PARTNERS: tuple[tuple[str, str, float, float], ...] = (
 )
 # Share of MFN duty not paid because imports claim a free-trade-agreement preference (USMCA, KORUS).
 FTA_PREFERENCE = {"2010": 0.85, "1220": 0.90, "5800": 0.75}
+USMCA: tuple[str, ...] = ("2010", "1220")  # Mexico, Canada
 
 # Census groupings the real API mixes in among countries (codes and names as the API returns them).
 GROUPINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

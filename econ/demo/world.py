@@ -34,6 +34,7 @@ from econ.demo.catalogue import (
     OTHER,
     PARTNERS,
     RESTRICTED_2024,
+    USMCA,
     chapter_targets,
     export_products,
 )
@@ -165,9 +166,13 @@ def simulate(*, seed: int, truth: TrueParameters, schedule: Schedule, products: 
     layers = schedule.monthly_rates(panel[["hs10", "partner", "month"]].assign(hs8=panel["hs10"].str[:8]))
     preference = panel["partner"].map(FTA_PREFERENCE).fillna(0.0).to_numpy()
     mfn_paid = products["mfn_paid"].to_numpy()[panel["product"]]
-    # Paid: the statutory stack, with the MFN layer at its ad valorem equivalent less FTA preferences.
+    # Paid: the statutory stack, with the MFN layer at its ad valorem equivalent less FTA preferences; the
+    # goods of Canada and Mexico that claim USMCA (the same share) are also spared the IEEPA fentanyl duty
+    # and the Section 122 surcharge, which exempt USMCA-qualifying goods.
     statutory_total = layers["total"].to_numpy()
-    tau = np.clip(statutory_total - layers["mfn"].to_numpy() + mfn_paid * (1 - preference), 0, None)
+    usmca = panel["partner"].isin(USMCA).to_numpy()
+    spared = usmca * preference * (layers["ieepa_fentanyl"].to_numpy() + layers["section122"].to_numpy())
+    tau = np.clip(statutory_total - layers["mfn"].to_numpy() - spared + mfn_paid * (1 - preference), 0, None)
     panel["tariff_paid"] = tau
 
     n_products = len(products)

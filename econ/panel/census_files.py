@@ -110,10 +110,10 @@ def read_census_files(files: Sequence[Path], *, root: Path | None = None) -> Cen
         frame["source_file"] = name
         parts.setdefault(kind, []).append(frame)
         found.files.setdefault(kind, []).append(name)
-    for kind, frames in parts.items():
+    for panel_name, frames in parts.items():
         data = pd.concat(frames, ignore_index=True)
-        _refuse_duplicates(data, kind)
-        found.rows[kind] = data
+        _refuse_duplicates(data, panel_name)
+        found.rows[panel_name] = data
     return found
 
 

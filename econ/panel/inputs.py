@@ -57,7 +57,8 @@ def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
         concord_folder = root / "concord"
         io_tables: tuple[Path, ...] = ()  # the demo's economy is the embedded aggregate of BEA's tables
         truth = root / "truth.json"
-        prices = world_trade = ()
+        prices: tuple[Path, ...] = ()
+        world_trade: tuple[Path, ...] = ()
         minerals = _files(root / "usgs", "*.csv")  # the demo's own, synthetic, in USGS's format
         hint = "run `econ demo` first"
     else:

@@ -45,7 +45,7 @@ def prices_panel(files: Sequence[Path]) -> pd.DataFrame:
     meta = pd.concat(metadata, ignore_index=True).drop_duplicates("series_id") if metadata else None
     titles = meta.set_index("series_id")["series_title"] if meta is not None else pd.Series(dtype=str)
     base = next((c for c in ("base_period", "base_date") if meta is not None and c in meta.columns), None)
-    bases = meta.set_index("series_id")[base] if base else pd.Series(dtype=str)
+    bases = meta.set_index("series_id")[base] if meta is not None and base else pd.Series(dtype=str)
     series = data["series_id"].astype(str)
     panel = pd.DataFrame(
         {

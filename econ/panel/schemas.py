@@ -18,8 +18,15 @@ quantity_unit          str        its unit (UNIT_QY1)
 unit_value             float64    value / quantity (NaN where quantity is 0)
 unit_value_incl_duty   float64    (value + duty) / quantity
 collected_rate         float64    duty / value (NaN where value is 0)
-mfn … ieepa_reciprocal float64    statutory layers from econ.tariffs, month averages by days in force
-statutory_rate         float64    their stacked total
+mfn … section338       float64    statutory layers from econ.tariffs (TARIFF_LAYERS), month averages by
+                                  days in force; mfn at the ad valorem equivalent of specific duties
+statutory_rate         float64    their stacked total (before preferences)
+statutory_rate_after_preferences  the same less the share of imports claiming USMCA, KORUS…
+section301_exclusion   float64    Section 301 duty not due under product exclusions
+mfn_ave                float64    what the ad valorem equivalent of a specific duty adds to mfn
+mfn_is_ave             bool       mfn is an ad valorem equivalent (from the panel's unit values)
+de_minimis             bool       low-value shipments from the partner still entered duty free all month
+tariff_projection      bool       the month reaches past the tariff timeline's known-through date
 product_id             int32      integer id of hs10, for absorbed fixed effects
 partner_id             int16      integer id of partner
 month_id               int32      year·12 + month − 1
@@ -33,8 +40,11 @@ import pandas as pd
 
 from econ.errors import SchemaError
 from econ.panel.minerals import MINERALS_SCHEMA
+from econ.tariffs.stacking import US_LAYERS
 
-TARIFF_LAYERS: tuple[str, ...] = ("mfn", "section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal")
+# The US duty layers of econ.tariffs, MFN first (mfn, section301, section232, the IEEPA layers, section122,
+# the 2026 Section 301 actions, section201, section338).
+TARIFF_LAYERS: tuple[str, ...] = ("mfn", *US_LAYERS)
 
 # column → type: "str" (any string dtype), "datetime", "float64", "list" (object cells) or an exact dtype.
 # Every trade panel starts with the same keys: product codes, partner and month.
@@ -59,6 +69,12 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "collected_rate": "float64",
     **{layer: "float64" for layer in TARIFF_LAYERS},
     "statutory_rate": "float64",
+    "statutory_rate_after_preferences": "float64",
+    "section301_exclusion": "float64",
+    "mfn_ave": "float64",
+    "mfn_is_ave": "bool",
+    "de_minimis": "bool",
+    "tariff_projection": "bool",
     "product_id": "int32",
     "partner_id": "int16",
     "month_id": "int32",

@@ -23,6 +23,7 @@ from econ.panel.schemas import (
     TARIFF_LAYERS,
     TARIFF_LINES_SCHEMA,
 )
+from econ.tariffs.engine import with_exclusion_references
 
 
 def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
@@ -35,9 +36,8 @@ def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
         {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
     )
     frame["mfn_ad_valorem"] = lines["mfn_ad_valorem"].astype("float64")
-    frame["chapter99"] = [
-        list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]
-    ]
+    # Section 301 references, and the product-exclusion headings the HTS prints on the description.
+    frame["chapter99"] = with_exclusion_references(lines)
     frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
     return frame[list(TARIFF_LINES_SCHEMA)]
 
@@ -46,16 +46,7 @@ def schedule_from_lines(lines: pd.DataFrame) -> Any:
     """An `econ.tariffs.Schedule` built in memory from processed tariff lines."""
     from econ.tariffs import Schedule
 
-    hts10 = lines["hts10"].where(lines["hts10"].str.len() == 10)
-    products = pd.DataFrame(
-        {
-            "hs8": lines["hts8"].to_numpy(),
-            "hs10": hts10.astype(object).where(hts10.notna(), None).to_numpy(),
-            "mfn_ad_valorem": lines["mfn_ad_valorem"].to_numpy(),
-            "chapter99": lines["chapter99"].to_numpy(),
-        }
-    )
-    return Schedule(products)
+    return Schedule.from_lines(lines)
 
 
 def trade_keys(raw: pd.DataFrame) -> pd.DataFrame:
@@ -94,10 +85,20 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
         panel["unit_value_incl_duty"] = (panel["value"] + panel["duty"]) / quantity
         panel["collected_rate"] = _rate(panel["duty"], panel["value"])
 
-    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
+    from econ.tariffs import ad_valorem_equivalents
+
+    # Specific and compound duties at their ad valorem equivalents from this panel's own unit values.
+    ave = ad_valorem_equivalents(panel, lines)
+    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]], ave=ave)
     for layer in TARIFF_LAYERS:
         panel[layer] = rates[layer].to_numpy(dtype="float64")
     panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
+    panel["statutory_rate_after_preferences"] = rates["total_after_preferences"].to_numpy(dtype="float64")
+    for column in ("section301_exclusion", "mfn_ave"):
+        panel[column] = rates[column].to_numpy(dtype="float64")
+    for column in ("mfn_is_ave", "de_minimis"):
+        panel[column] = rates[column].to_numpy(dtype=bool)
+    panel["tariff_projection"] = rates["projection"].to_numpy(dtype=bool)
 
     panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
     panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
