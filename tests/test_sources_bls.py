@@ -11,6 +11,8 @@ import pytest
 
 from econ.errors import FetchError, InputFormatError, OfflineError, ParameterError
 from econ.sources import bls
+from econ.sources.fetch import bls as fetch_bls
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -135,7 +137,7 @@ def test_real_series_files(shared_data: Path) -> None:
 
 @pytest.fixture()
 def quiet(econ_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("econ.sources.fetch.http.time.sleep", lambda seconds: None)
     return econ_home
 
 
@@ -148,20 +150,25 @@ def test_fetch_flat_files(quiet: Path, bls_dir: Path, httpserver) -> None:
     httpserver.expect_ordered_request("/pub/time.series/ei/ei.footnote").respond_with_data(
         (bls_dir / "ei.footnote").read_bytes()
     )
-    paths = bls.fetch("ei", vintage="v", base_url=httpserver.url_for("/pub/time.series"))
+    paths = fetch_bls.fetch(
+        "ei", options=FetchOptions(vintage="v", base_url=httpserver.url_for("/pub/time.series"))
+    )
     assert [p.name for p in paths] == ["ei.series", "ei.data.0.Current", "ei.footnote"]
     assert all(p.read_bytes() == (bls_dir / p.name).read_bytes() for p in paths)
     assert "econ/" in httpserver.log[0][0].headers["User-Agent"]
     with pytest.raises(ParameterError):
-        bls.fetch("ce")  # type: ignore[arg-type]
+        fetch_bls.fetch("ce")  # type: ignore[arg-type]
 
 
 def test_fetch_api_key_in_body_only(quiet: Path, bls_dir: Path, httpserver, monkeypatch) -> None:
     monkeypatch.setenv("BLS_API_KEY", "bls-secret-999")
     body = (bls_dir / "api_EIUCOCHNTOT.json").read_bytes()
     httpserver.expect_request("/api", method="POST").respond_with_data(body, content_type="application/json")
-    path = bls.fetch_api(
-        ["EIUCOCHNTOT"], start_year=2024, end_year=2025, vintage="v", base_url=httpserver.url_for("/api")
+    (path,) = fetch_bls.fetch(
+        series=["EIUCOCHNTOT"],
+        start_year=2024,
+        end_year=2025,
+        options=FetchOptions(vintage="v", base_url=httpserver.url_for("/api")),
     )
     sent = json.loads(httpserver.log[0][0].data)
     assert sent["registrationkey"] == "bls-secret-999" and sent["seriesid"] == ["EIUCOCHNTOT"]
@@ -169,22 +176,25 @@ def test_fetch_api_key_in_body_only(quiet: Path, bls_dir: Path, httpserver, monk
     assert all("bls-secret" not in meta.read_text() for meta in (path.parent / ".fetch").iterdir())
 
 
-def test_fetch_api_refusal_not_cached(quiet: Path, httpserver) -> None:
+def test_fetch_api_refusal_not_cached(quiet: Path, httpserver, monkeypatch) -> None:
+    monkeypatch.setenv("BLS_API_KEY", "bls-test-key-000")
     httpserver.expect_request("/api", method="POST").respond_with_json(
         {"status": "REQUEST_NOT_PROCESSED", "message": ["The key provided by the User is invalid."]}
     )
     with pytest.raises(FetchError, match="key provided by the User is invalid"):
-        bls.fetch_api(
-            ["EIUIR"],
+        fetch_bls.fetch(
+            series=["EIUIR"],
             start_year=2024,
             end_year=2025,
-            vintage="v",
-            key="k",
-            base_url=httpserver.url_for("/api"),
+            options=FetchOptions(vintage="v", base_url=httpserver.url_for("/api")),
         )
     assert not list((quiet / "data" / "raw" / "bls" / "v").glob("*.json"))
 
 
 def test_fetch_offline(quiet: Path) -> None:
     with pytest.raises(OfflineError, match="download the file by hand"):
-        bls.fetch("wp", files=["series"], vintage="v", retries=0, base_url="http://127.0.0.1:9/pub")
+        fetch_bls.fetch(
+            "wp",
+            files=["series"],
+            options=FetchOptions(vintage="v", retries=0, base_url="http://127.0.0.1:9/pub"),
+        )
