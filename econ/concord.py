@@ -52,11 +52,11 @@ def clean_hs(codes: pd.Series | str) -> pd.Series | str:
         if not re.fullmatch(r"(\d{2}){1,5}", text):
             raise ParameterError([("code", f"{codes!r} is not an HS code of 2–10 digits")])
         return text
-    text = codes.astype("str").str.replace(r"[.\s]", "", regex=True)
-    bad = ~text.str.fullmatch(r"(\d{2}){1,5}").fillna(False)
+    cleaned = codes.astype("str").str.replace(r"[.\s]", "", regex=True)
+    bad = ~cleaned.str.fullmatch(r"(\d{2}){1,5}").fillna(False)
     if bad.any():
         raise ParameterError([("code", f"{codes[bad].iloc[0]!r} is not an HS code of 2–10 digits")])
-    return text
+    return cleaned
 
 
 def hs8(codes: pd.Series | str) -> pd.Series | str:
@@ -302,7 +302,7 @@ def hs10_to_naics(
     exact = pd.Series(placed["naics"].to_numpy(), index=placed["hs10"].to_numpy())
     exact = exact[~exact.index.duplicated()]
     naics = codes.map(exact)
-    how = pd.Series(np.where(naics.notna(), "exact", None), index=frame.index, dtype="object")
+    how = pd.Series("exact", index=frame.index, dtype="object").where(naics.notna(), None)
     ambiguous = 0
     for digits in fallback:
         parents, unclear = _parent_map(concordance, "hs10", "naics", digits)
@@ -419,7 +419,11 @@ def naics_to_bea(
     split: set[str] = set()
     for parent_code in codes[result.isna() & codes.notna()].unique():
         parent = str(parent_code).rstrip("X")  # Census trade NAICS such as 33641X group 33641*
-        under = table.loc[table["naics"].str.startswith(parent), level].unique() if parent else []
+        under: list[str] = (
+            [str(v) for v in table.loc[table["naics"].str.startswith(parent), level].unique()]
+            if parent
+            else []
+        )
         if len(under) == 1:
             rows = (codes == parent_code).to_numpy()
             result.loc[rows] = under[0]
@@ -479,7 +483,7 @@ def read_country_codes(path: str | os.PathLike[str]) -> pd.DataFrame:
             if wanted in columns:
                 rename[columns[wanted]] = wanted
         frame = frame.rename(columns=rename)[list(rename.values())]
-        records = frame.to_dict("records")
+        records = [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
         wheres = [f"line {n}" for n in range(2, len(frame) + 2)]
     if not records:
         raise InputFormatError(source, "no country rows", expected="Census Schedule C codes")
@@ -518,7 +522,7 @@ def census_to_iso(
     lookup = codes.set_index("census_code")[to]
     lookup = lookup[lookup.astype("str").str.strip() != ""]
     mapped = frame[code].astype("str").map(lookup)
-    how = pd.Series(np.where(mapped.notna(), "exact", None), index=frame.index, dtype="object")
+    how = pd.Series("exact", index=frame.index, dtype="object").where(mapped.notna(), None)
     out = frame.assign(**{to: mapped.astype("str")})
     return out, _report(f"Census country → {to}", frame, how.where(how.notna(), None), code, value)
 

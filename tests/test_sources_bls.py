@@ -198,3 +198,82 @@ def test_fetch_offline(quiet: Path) -> None:
             files=["series"],
             options=FetchOptions(vintage="v", retries=0, base_url="http://127.0.0.1:9/pub"),
         )
+
+
+# --- prices: observations with what each series measures ------------------------------------------------
+
+
+def test_prices_join_series_metadata(bls_dir: Path) -> None:
+    observations = bls.read(bls_dir / "ei.data.0.Current")
+    prices = bls.prices(observations, bls.read(bls_dir / "ei.series"))
+    assert list(prices.columns) == list(bls.PRICE_COLUMNS)
+    assert len(prices) == len(observations) and not prices.attrs["notes"]
+    by_id = prices.drop_duplicates("series_id").set_index("series_id")
+    # written from the series file's own words
+    china = by_id.loc["EIUCOCHNZ335"]
+    assert (china["measure"], china["origin"], china["naics"]) == ("import_by_origin", "China", "335")
+    assert china["item"] == "Electrical equipment, appliance, and component manufacturing"
+    assert china["base_period"] == pd.Period("2012-06", "M") and china["base_year"] == 2012
+    total = by_id.loc["EIUCOCHNTOT"]
+    assert pd.isna(total["naics"]) and total["base_period"] == pd.Period("2003-12", "M")
+    everything = by_id.loc["EIUIR"]
+    assert everything["measure"] == "import" and pd.isna(everything["origin"])
+    assert pd.isna(everything["base_period"]) and everything["base_year"] == 2000  # "2000=100": a year
+    assert prices["value"].sum() == pytest.approx(observations["value"].sum())
+
+
+def test_prices_report_series_missing_from_the_series_file(bls_dir: Path) -> None:
+    from econ.sources.notes import notes_of
+
+    observations = bls.read(bls_dir / "ei.data.0.Current")
+    series = bls.read(bls_dir / "ei.series")
+    prices = bls.prices(observations, series[series["series_id"] != "EIUIR"])
+    (note,) = notes_of(prices)
+    assert note.kind == "missing_code" and note.codes == ("EIUIR",)
+    assert prices.loc[prices["series_id"] == "EIUIR", "measure"].isna().all()
+    with pytest.raises(InputFormatError, match="EIUIR"):
+        bls.prices(observations, series[series["series_id"] != "EIUIR"], strict=True)
+
+
+@pytest.mark.real_data
+def test_prices_on_the_real_series_files(shared_data: Path) -> None:
+    """Metadata from the real ei (excerpt) and wp series files; the observations are synthetic (one per
+    series), since no real data file is among the samples."""
+    for name, expected in {
+        "ei.series.excerpt": {
+            "EIUCOCHNZ325": ("import_by_origin", "China", "325", "Chemical manufacturing", "2012-06", 2012),
+            "EIUCOASEANTOT": ("import_by_origin", "ASEAN", None, "All Industries", "2003-12", 2003),
+            "EIUCDCANMANU": ("export_by_destination", "Canada", None, "Manufacturing", "2020-12", 2020),
+            "EIUCOCANTOT": ("import_by_origin", "Canada", None, "All Industries", None, 2000),
+        },
+        "wp.series": {
+            "WPS011": (
+                "ppi_commodity",
+                None,
+                None,
+                "Farm products-Fruits & melons, fresh/dry vegs. & nuts",
+                None,
+                1982,
+            ),
+        },
+    }.items():
+        series = bls.read_series(shared_data / "bls" / name)
+        synthetic = pd.DataFrame(
+            {
+                "series_id": series["series_id"],
+                "year": np.int16(2024),
+                "bls_period": "M01",
+                "period": pd.Period("2024-01", "M"),
+                "value": 100.0,
+                "footnote_codes": "",
+            }
+        )
+        prices = bls.prices(synthetic, series).set_index("series_id")
+        assert prices["measure"].notna().all()
+        for series_id, (measure, origin, naics, item, base, year) in expected.items():
+            row = prices.loc[series_id]
+            assert row["measure"] == measure and row["item"] == item, series_id
+            assert pd.isna(row["origin"]) if origin is None else row["origin"] == origin, series_id
+            assert pd.isna(row["naics"]) if naics is None else row["naics"] == naics, series_id
+            assert pd.isna(row["base_period"]) if base is None else str(row["base_period"]) == base, series_id
+            assert row["base_year"] == year, series_id

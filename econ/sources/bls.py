@@ -419,7 +419,10 @@ def prices(observations: pd.DataFrame, series: pd.DataFrame, *, strict: bool = F
         {
             "survey": survey.astype("str"),
             "series_id": ids,
-            "measure": pd.Series(measure, index=observations.index).replace("", pd.NA).astype("str"),
+            "measure": pd.Series(measure, index=observations.index)
+            .where(known)
+            .replace("", pd.NA)
+            .astype("str"),
             "origin": origin.astype("str"),
             "naics": title.str.extract(_TITLE_NAICS, expand=False).astype("str"),
             "item": item.astype("str"),

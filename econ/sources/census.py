@@ -514,28 +514,19 @@ def tidy(frame: pd.DataFrame, *, dataset: Dataset | None = None) -> pd.DataFrame
         next((column for column in frame.columns if re.fullmatch(r".*_sdesc", column)), None),
     )
     commodity = frame["commodity"].astype("str")
+    label_text = frame[description] if description else pd.Series(pd.NA, index=frame.index, dtype="str")
     keys = pd.DataFrame(
         {
             "flow": pd.Categorical([flow] * len(frame), categories=["imports", "exports"]),
             "classification": pd.Categorical([classification] * len(frame), categories=["hs", "naics"]),
             "level": commodity.str.len().fillna(0).astype("int8").to_numpy(),
             "commodity": commodity.to_numpy(),
-            "commodity_description": (
-                frame[description] if description else pd.Series(pd.NA, index=frame.index, dtype="str")
-            )
-            .astype("str")
-            .to_numpy(),
+            "commodity_description": label_text.astype("str").to_numpy(),
             "partner": frame["partner"].astype("str").to_numpy(),
             "partner_name": frame["partner_name"].astype("str").to_numpy(),
             "period": frame["period"].to_numpy(),
-        },
-        index=frame.index,
-    )
-    keys["commodity"] = keys["commodity"].astype("str")
-    keys["commodity_description"] = keys["commodity_description"].astype("str")
-    keys["partner"] = keys["partner"].astype("str")
-    keys["partner_name"] = keys["partner_name"].astype("str")
-    keys["period"] = keys["period"].astype("period[M]")
+        }
+    ).astype({"commodity": "str", "commodity_description": "str", "partner": "str", "partner_name": "str"})
     names = MEASURES[flow]
     blocks = []
     for span in spans:
@@ -543,13 +534,12 @@ def tidy(frame: pd.DataFrame, *, dataset: Dataset | None = None) -> pd.DataFrame
         block["span"] = pd.Categorical([span] * len(frame), categories=list(SPANS))
         for stem, by_span in stems.items():
             label = names.get(stem, stem)
-            block[label] = frame[by_span[span]].to_numpy() if span in by_span else np.nan
-            block[label] = block[label].astype("float64")
+            values = frame[by_span[span]].to_numpy() if span in by_span else np.full(len(frame), np.nan)
+            block[label] = pd.Series(values, dtype="float64")
         for unit, label in _UNITS.items():
             if unit in frame.columns:
-                block[label] = frame[unit].astype("str").to_numpy()
-                block[label] = block[label].astype("str")
-        block["source_file"] = frame["source_file"] if "source_file" in frame.columns else pd.NA
+                block[label] = pd.Series(frame[unit].to_numpy(), dtype="str")
+        block["source_file"] = frame["source_file"].to_numpy() if "source_file" in frame.columns else pd.NA
         blocks.append(block)
     out = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0].reset_index(drop=True)
     out.attrs = {key: value for key, value in frame.attrs.items()}

@@ -82,10 +82,10 @@ def attach(frame: pd.DataFrame, found: Iterable[Note], *, strict: bool) -> pd.Da
     return frame
 
 
-def source_file_column(path: str | os.PathLike[str], rows: int) -> pd.Categorical:
+def source_file_column(path: str | os.PathLike[str], rows: int) -> pd.Categorical[str]:
     """The ``source_file`` column every reader ends its frame with: `path` as given, on every row (one
     category, so it costs a byte a row), so that rows concatenated from many files can be traced."""
-    return pd.Categorical.from_codes(np.zeros(rows, dtype="int8"), categories=[str(path)])
+    return pd.Categorical.from_codes(np.zeros(rows, dtype="int8"), categories=pd.Index([str(path)]))
 
 
 def notes_of(frame: pd.DataFrame) -> tuple[Note, ...]:

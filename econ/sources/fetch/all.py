@@ -96,7 +96,8 @@ def plan(
             if not published:
                 continue
             for dataset in ("imports/hs", "exports/hs"):
-                for partner in partners or [None]:
+                split: list[str | None] = list(partners) or [None]
+                for partner in split:
                     downloads += census.plan(
                         dataset, year=year, months=published, level=10, partner=partner, options=at("census")
                     )
