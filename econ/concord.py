@@ -19,6 +19,9 @@ Files read:
 * Census Schedule C country codes: the pipe table ``countryCodes.txt`` (``Code | Name | ISO Code``, ISO
   alpha-2 — Namibia's ``NA`` is a code, not a missing value), a ``Code,Name`` CSV, or a
   ``cty_code,iso3`` CSV.
+
+One module of some 530 lines, on purpose: the HS, NAICS → BEA and country joins share `MatchReport` and
+its parent-code fallbacks, which must count value the same way in every join.
 """
 
 from __future__ import annotations

@@ -224,3 +224,64 @@ def test_concordance_with_blank_naics_cells(fixtures: Path, tmp_path: Path) -> N
     with_bea, bea_report = concord.naics_to_bea(joined, bea, level="summary")  # AttributeError before
     assert len(with_bea) == len(trade) and with_bea["bea_summary"].isna().any()
     assert "(no code)" in bea_report.lost and report.unmatched > 0
+
+
+def test_truncated_bls_flat_file_is_not_cached(
+    econ_home: Path, httpserver: HTTPServer, fixtures: Path
+) -> None:
+    from econ.sources.fetch import bls as fetch_bls
+
+    body = (fixtures / "bls" / "ei.data.0.Current").read_bytes()
+    httpserver.expect_request("/b/ei/ei.data.0.Current").respond_with_data(body[: len(body) // 2 + 7])
+    with pytest.raises(FetchError, match="cut short"):
+        fetch_bls.fetch("ei", files=["data.0.Current"], options=_options(httpserver.url_for("/b")))
+    assert not (econ_home / "data" / "raw" / "bls" / "v" / "ei.data.0.Current").exists()
+
+
+def test_cut_usgs_csv_is_not_cached(econ_home: Path, httpserver: HTTPServer) -> None:
+    from econ.sources.fetch import usgs as fetch_usgs
+
+    item = "0123456789abcdef01234567"
+    httpserver.expect_request(f"/g/{item}").respond_with_data('DataSource,Commodity,Year,"NIR_pct\n')
+    with pytest.raises(FetchError, match="malformed CSV"):
+        fetch_usgs.fetch(item=item, names=["x.csv"], options=_options(httpserver.url_for("/g")))
+    assert not (econ_home / "data" / "raw" / "usgs" / "v" / "x.csv").exists()
+
+
+def test_a_header_key_is_not_sent_to_another_host(tmp_path: Path, httpserver: HTTPServer) -> None:
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/x").respond_with_data("{}")
+        httpserver.expect_request("/d").respond_with_data(
+            "", status=307, headers={"Location": other.url_for("/x")}
+        )
+        http.download(
+            httpserver.url_for("/d"),
+            tmp_path / "d.json",
+            headers={"Ocp-Apim-Subscription-Key": KEY},
+            secret_headers=("Ocp-Apim-Subscription-Key",),
+        )
+        assert len(other.log) == 1
+        assert all(request.headers.get("Ocp-Apim-Subscription-Key") is None for request, _ in other.log)
+    finally:
+        other.clear()
+        other.stop()
+
+
+def test_a_redirect_within_the_host_keeps_the_key_and_the_sidecar_says_where_from(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/moved").respond_with_data("[1]")
+    httpserver.expect_request("/data").respond_with_data(
+        "", status=301, headers={"Location": f"/moved?key={KEY}"}
+    )
+    dest = http.download(httpserver.url_for("/data"), dest=tmp_path / "m.json", params={"key": KEY},
+                         secret_params=("key",))  # fmt: skip
+    assert dest.read_text() == "[1]"
+    ((request, _),) = [entry for entry in httpserver.log if entry[0].path == "/moved"]
+    assert request.args["key"] == KEY  # the same host: the key is its own
+    meta = json.loads((tmp_path / ".fetch" / "m.json.meta").read_text())
+    assert meta["url"] == httpserver.url_for("/moved") + "?key=REDACTED"
+    assert meta["requested_url"] == httpserver.url_for("/data") + "?key=REDACTED"
+    assert KEY not in json.dumps(meta)

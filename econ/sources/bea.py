@@ -29,6 +29,9 @@ What comes back (`IOTable`)
 
 Quirk of the real Import table: its ``T004`` column is the sum of the final-demand columns *including*
 ``F050`` (= −total imports), so it equals −``T001``, not the row's total.
+
+One module of some 470 lines, on purpose: the xlsx and CSV layouts go through one grid parser into the
+same blocks; the fetcher lives apart (`econ.sources.fetch.bea`).
 """
 
 from __future__ import annotations

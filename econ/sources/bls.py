@@ -21,6 +21,9 @@ API v2 (POST https://api.bls.gov/publicAPI/v2/timeseries/data/):
 
 `prices` joins observations with their series' metadata (what is priced, origin, base period) into the
 tidy frame a prices panel is built from. Titles and names are kept as BLS writes them.
+
+One module of some 490 lines, on purpose: the flat files, the API answers and the prices join share one
+observation layout; the fetcher lives apart (`econ.sources.fetch.bls`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ The response format, as the API serves it:
 `read` gives the file's variables under their Census names, typed; `tidy` puts monthly and year-to-date
 variables, HS and NAICS files, imports and exports into one layout. Free text (``CTY_NAME``, descriptions)
 is kept exactly as the file has it: it is data, and whoever displays it escapes it.
+
+One module of some 550 lines, on purpose: the quirks listed above, the reader that handles each and the
+tidy layout built on them are read together; the fetcher lives apart (`econ.sources.fetch.census`).
 """
 
 from __future__ import annotations

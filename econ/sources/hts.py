@@ -18,6 +18,10 @@ Formats:
 
 Rates sit on 8-digit lines; their 10-digit statistical suffixes inherit them. Where a product has no
 8-digit line, the rate sits on the 10-digit line itself (usually ending 00, sometimes 01 or 10).
+
+One module of some 560 lines, on purpose: the rate-text parser, both export formats and the report of
+unknown rate texts share one model of a line and its inherited rate; the fetcher lives apart
+(`econ.sources.fetch.hts`).
 """
 
 from __future__ import annotations

@@ -24,6 +24,9 @@ A small sidecar, ``<folder>/.fetch/<name>.meta``, records the URL the body came 
 key redacted), the URL asked for when different, the time, the HTTP status, the size and the SHA-256 of
 what was saved, so a file's origin can be told later; it sits in a hidden subfolder so that globs over the
 data folder never pick it up.
+
+One module of some 540 lines, on purpose: redirects, streaming, retries and redaction all act on one
+request and its secrets; split, a secret would have to travel between modules.
 """
 
 from __future__ import annotations
