@@ -338,3 +338,30 @@ def test_web_pages_and_broken_zips_are_refused_by_name(tmp_path: Path) -> None:
     checks.by_suffix("BEA")(http.Body(data, data.name, 200))  # a real file passes
     with pytest.raises(FetchError, match=r"AllTablesIO\.zip: the zip could not be opened"):
         extract_zip(page, tmp_path, suffixes=(".csv",), force=False)
+
+
+def test_a_file_saved_after_its_check_is_not_parsed_again_unless_changed(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A rerun of a large fetch must not re-read every file: what this module saved after its check, and
+    what is unchanged since (size and SHA-256 in the sidecar), is kept as is; a changed file is checked."""
+    httpserver.expect_request("/f").respond_with_data("[1, 2, 3]")
+    seen: list[str] = []
+
+    def check(body: http.Body) -> None:
+        seen.append(body.name)
+        try:
+            json.loads(body.path.read_text())
+        except ValueError as error:
+            raise FetchError(f"not JSON: {error}") from None
+
+    dest = http.download(httpserver.url_for("/f"), tmp_path / "f.json", check=check)
+    assert seen == ["f.json"] and json.loads((tmp_path / ".fetch" / "f.json.meta").read_text())["checked"]
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert seen == ["f.json"] and len(httpserver.log) == 1  # trusted: nothing parsed, nothing asked
+    dest.write_text("[1, 2, 4]")  # same size, other bytes: checked again (it parses, so it is kept)
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert seen == ["f.json", "f.json"] and len(httpserver.log) == 1
+    dest.write_text("[1, 2")  # cut: fails its check, fetched again
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert dest.read_text() == "[1, 2, 3]" and len(httpserver.log) == 2

@@ -114,6 +114,7 @@ def test_empty_exports_month_has_its_columns_and_is_reported(tmp_path: Path, cen
     assert note.kind == "no_rows" and note.file == str(empty) and note.value == 0.0
     tidy = census.tidy(frame)
     assert len(tidy) == 0 and {"value", "quantity", "quantity_unit"} <= set(tidy.columns)
+    assert tidy["period"].dtype == pd.PeriodDtype("M") and tidy["source_file"].dtype == "category"
     full = census.tidy(census.read(census_dir / "exports_hs_yearmonth.json"))
     both = pd.concat([full, tidy], ignore_index=True)
     assert both["value"].dtype == np.float64 and len(both) == len(full)

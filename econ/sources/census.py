@@ -527,7 +527,7 @@ def tidy(frame: pd.DataFrame, *, dataset: Dataset | None = None) -> pd.DataFrame
             "commodity_description": label_text.astype("str").to_numpy(),
             "partner": frame["partner"].astype("str").to_numpy(),
             "partner_name": frame["partner_name"].astype("str").to_numpy(),
-            "period": frame["period"].to_numpy(),
+            "period": frame["period"].array,
         }
     ).astype({"commodity": "str", "commodity_description": "str", "partner": "str", "partner_name": "str"})
     names = MEASURES[flow]
@@ -542,7 +542,7 @@ def tidy(frame: pd.DataFrame, *, dataset: Dataset | None = None) -> pd.DataFrame
         for unit, label in _UNITS.items():
             if unit in frame.columns:
                 block[label] = pd.Series(frame[unit].to_numpy(), dtype="str")
-        block["source_file"] = frame["source_file"].to_numpy() if "source_file" in frame.columns else pd.NA
+        block["source_file"] = frame["source_file"].array if "source_file" in frame.columns else pd.NA
         blocks.append(block)
     out = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0].reset_index(drop=True)
     out.attrs = {key: value for key, value in frame.attrs.items()}

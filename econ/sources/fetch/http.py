@@ -331,21 +331,42 @@ def _strip_secrets(url: str, names: Iterable[str], secrets: list[str]) -> str:
 
 
 def _cached_problem(target: Path, check: Check | None, secrets: list[str]) -> str | None:
-    """Why a file already in the cache must not be kept (None when it passes `check`)."""
+    """Why a file already in the cache must not be kept (None when it may be).
+
+    A file this module saved after its check passed, and unchanged since (its sidecar's size and SHA-256),
+    is kept without being parsed again — a rerun of a large fetch would otherwise re-read every file. Any
+    other file (saved by hand, by an older version, or changed) must pass `check` now."""
     if check is None:
         return None
     meta = target.parent / ".fetch" / f"{target.name}.meta"
-    status: int | None = None
-    content_type: str | None = None
-    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-        recorded = json.loads(meta.read_text(encoding="utf-8"))
-        status = int(recorded["status"]) if recorded.get("status") is not None else None
-        content_type = recorded.get("content_type")
+    recorded: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(meta.read_text(encoding="utf-8"))
+        recorded = loaded if isinstance(loaded, dict) else {}
+    if (
+        recorded.get("checked") is True
+        and recorded.get("bytes") == target.stat().st_size
+        and recorded.get("sha256") == _sha256(target)  # last: the only costly test
+    ):
+        return None
+    status = recorded.get("status")
     try:
-        check(Body(target, target.name, status, content_type))
+        check(
+            Body(
+                target, target.name, status if isinstance(status, int) else None, recorded.get("content_type")
+            )
+        )
     except EconError as error:
         return quote_body(str(error), secrets)
     return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 _URLLIB3_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection")
@@ -453,6 +474,7 @@ def _save(
         "content_type": response.headers.get("Content-Type"),
         "bytes": size,
         "sha256": digest.hexdigest(),
+        "checked": check is not None,
     }
     if requested != shown:
         meta["requested_url"] = requested
