@@ -54,9 +54,7 @@ warnings.filterwarnings("ignore", category=UserWarning, module="econ.estimate")
 imports = panel.load("imports", dataset)
 truth: dict[str, float] = {}
 if dataset == "demo":
-    from econ import demo
-
-    truth = demo.read_truth()["parameters"]
+    truth = panel.truth(dataset)["parameters"]
     display(
         Markdown(
             "**These data are the synthetic demo world written by `econ demo`, not real statistics.** "
