@@ -137,7 +137,8 @@ def plan(
     return [
         Download(
             SOURCE,
-            f"{who} from {','.join(partners)} {','.join(commodities)} {span}",
+            f"{who} from {','.join(partners)} {','.join(commodities)} {span}"
+            + ("" if keyed else f" (keyless preview: at most {PREVIEW_RECORDS} records)"),
             endpoint(freq, public=not keyed, base_url=options.base_url),
             options.folder(SOURCE) / name,
             params=params,
