@@ -62,6 +62,42 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "partner_id": "int16",
     "month_id": "int32",
 }
+# Annual or year-to-date Census pulls (CON_VAL_YR at time=2024-12) by HS10 × partner: `through` is the
+# last month the year-to-date figures cover (December for a whole year), `months` how many that is.
+IMPORTS_ANNUAL_SCHEMA: dict[str, str] = {
+    "hs10": "str",
+    "hs8": "str",
+    "hs6": "str",
+    "chapter": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "year": "int32",
+    "through": "datetime",
+    "months": "int32",
+    "value": "float64",
+    "general_value": "float64",
+    "duty": "float64",
+    "quantity": "float64",
+    "quantity_unit": "str",
+    "collected_rate": "float64",
+}
+# Census imports/naics by NAICS code × partner × month (values and calculated duty; no quantities): the
+# panel that spans 2013 onwards in the real samples. `naics_level` is the number of digits (3 to 6).
+IMPORTS_NAICS_SCHEMA: dict[str, str] = {
+    "naics": "str",
+    "naics_level": "int32",
+    "naics_name": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "month": "datetime",
+    "value": "float64",
+    "general_value": "float64",
+    "duty": "float64",
+    "collected_rate": "float64",
+    "product_id": "int32",
+    "partner_id": "int16",
+    "month_id": "int32",
+}
 # US exports (Census exports/hs, ALL_VAL_MO) with China's retaliatory tariff from the tariff engine: the
 # weights and rates of "China's tariff on US goods".
 EXPORTS_SCHEMA: dict[str, str] = {
@@ -110,12 +146,43 @@ IO_TABLES_SCHEMA: dict[str, str] = {
     "label": "str",
 }
 
+# BLS price indexes (econ.panel.other_sources): one row per series × month.
+PRICES_SCHEMA: dict[str, str] = {
+    "series_id": "str",
+    "survey": "str",
+    "title": "str",
+    "base": "str",
+    "month": "datetime",
+    "value": "float64",
+    "footnote": "str",
+}
+# UN Comtrade totals (econ.panel.other_sources): reporter × partner × flow × commodity × period.
+WORLD_TRADE_SCHEMA: dict[str, str] = {
+    "reporter": "str",
+    "reporter_name": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "flow": "str",
+    "commodity": "str",
+    "commodity_name": "str",
+    "frequency": "str",
+    "period": "str",
+    "value": "float64",
+    "net_weight_kg": "float64",
+    "quantity": "float64",
+    "quantity_unit": "str",
+}
+
 SCHEMAS: dict[str, dict[str, str]] = {
     "imports": IMPORTS_SCHEMA,
+    "imports_annual": IMPORTS_ANNUAL_SCHEMA,
+    "imports_naics": IMPORTS_NAICS_SCHEMA,
     "exports": EXPORTS_SCHEMA,
     "industries": INDUSTRIES_SCHEMA,
     "tariff_lines": TARIFF_LINES_SCHEMA,
     "io_tables": IO_TABLES_SCHEMA,
+    "prices": PRICES_SCHEMA,
+    "world_trade": WORLD_TRADE_SCHEMA,
 }
 """Every tabular output of `econ build`, by name (``truth`` is the demo's JSON, not a table)."""
 
