@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,18 @@ def _months() -> pd.DatetimeIndex:
 
 def monthly_step(steps: tuple[tuple[str, float], ...], months: pd.DatetimeIndex) -> np.ndarray:
     """Day-weighted monthly average of a step function that is 0 before its first date."""
-    out = np.zeros(len(months))
-    for j, start in enumerate(months):
-        days = pd.date_range(start, start + pd.offsets.MonthEnd(0), freq="D")
-        rate = np.zeros(len(days))
-        for date, value in steps:
-            rate[days >= pd.Timestamp(date)] = value
-        out[j] = rate.mean()
-    return out
+    return _monthly_step(steps, tuple(months))
+
+
+@cache
+def _monthly_step(steps: tuple[tuple[str, float], ...], months: tuple[pd.Timestamp, ...]) -> np.ndarray:
+    days = pd.date_range(months[0], months[-1] + pd.offsets.MonthEnd(0), freq="D")
+    rate = np.zeros(len(days))
+    for date, value in steps:
+        rate[days >= pd.Timestamp(date)] = value
+    month_of_day = (days.year - months[0].year) * 12 + days.month - months[0].month
+    totals = np.bincount(month_of_day, weights=rate, minlength=len(months))
+    return totals / np.bincount(month_of_day, minlength=len(months))
 
 
 def _products(rng: np.random.Generator, n: int) -> pd.DataFrame:

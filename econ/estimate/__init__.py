@@ -21,11 +21,11 @@ from econ.estimate.did import DID_ESTIMATORS, Design2025, DidEstimator, Outcome,
 from econ.estimate.diversion import trade_diversion
 from econ.estimate.event_study import EventStudy, event_study, plot_event_study
 from econ.estimate.import_demand import aggregate_demand, import_demand, joint_parameters
-from econ.estimate.inference import randomization_inference, wild_cluster_bootstrap
+from econ.estimate.inference import design_bootstrap, randomization_inference, wild_cluster_bootstrap
 from econ.estimate.ols import absorbed_iv, absorbed_ols
 from econ.estimate.passthrough import PassthroughMeasure, passthrough
 from econ.estimate.ppml import ppml
-from econ.estimate.results import Result, stack
+from econ.estimate.results import Result, monte_carlo_table, stack
 from econ.estimate.simulate import simulate_import_panel
 from econ.estimate.staggered import StaggeredEstimate, callaway_santanna, sun_abraham, two_stage
 
@@ -46,10 +46,12 @@ __all__ = [
     "absorbed_ols",
     "aggregate_demand",
     "callaway_santanna",
+    "design_bootstrap",
     "did_2025",
     "event_study",
     "import_demand",
     "joint_parameters",
+    "monte_carlo_table",
     "old_contrasts",
     "passthrough",
     "plot_event_study",

@@ -65,7 +65,7 @@ class Design2025:
 
     path: pd.DataFrame
     events: pd.DataFrame
-    dose: Result
+    dose: Result | None
     estimates: dict[str, StaggeredEstimate]
     intensity: pd.DataFrame
     cohort: int
@@ -210,8 +210,12 @@ def did_2025(
                 frame, "log_y", unit="pair", cohort="cohort", time="month_id", cluster=cluster,
                 within="product_id", base_window=ref[1] - ref[0] + 1, reference=reference_rel,
             )  # fmt: skip
-        dose = absorbed_ols(frame, "log_y", "log_tariff", ABSORB, cluster=cluster)
-    dose.specification.update(estimator="dose", outcome=outcome, treated_partner=treated_partner)
+        try:
+            dose: Result | None = absorbed_ols(frame, "log_y", "log_tariff", ABSORB, cluster=cluster)
+        except EstimationError:  # no tariff variation within product-months (a placebo partner)
+            dose = None
+    if dose is not None:
+        dose.specification.update(estimator="dose", outcome=outcome, treated_partner=treated_partner)
 
     windows = post_windows(events, last)
     means = window_means(grid, {"reference": ref, **windows})
@@ -251,14 +255,17 @@ def did_2025(
                     "per_unit": estimate / change if abs(change) > 1e-9 else np.nan,
                 }
             )
+        if dose is None:
+            previous = event.name
+            continue
         rows.append(
             {
                 "event": event.name,
                 "estimator": "dose",
                 "effect": float(dose.coef.iloc[0]) * change,
                 "std_error": float(dose.se.iloc[0]) * abs(change),
-                "ci_low": float(dose.tidy()["ci_low"].iloc[0]) * change,
-                "ci_high": float(dose.tidy()["ci_high"].iloc[0]) * change,
+                "ci_low": float(dose.coef.iloc[0]) * change - 1.96 * float(dose.se.iloc[0]) * abs(change),
+                "ci_high": float(dose.coef.iloc[0]) * change + 1.96 * float(dose.se.iloc[0]) * abs(change),
                 "intensity": change,
                 "per_unit": float(dose.coef.iloc[0]),
             }
