@@ -380,7 +380,7 @@ def write(folder: Path, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
         general=[f"{100 * m:g}%" if m > 0 else "Free" for m in products["mfn"]],
         mfn_paid=products["mfn"],
     )
-    if not set(LIST_HEADINGS) >= {v for v in products["list301"] if v}:
+    if not set(LIST_HEADINGS) >= {v for v in products["list301"] if isinstance(v, str)}:
         raise ValueError("structural world: a Section 301 list the HTS writer does not know")
     folder = Path(folder)
     hts_path = folder / "hts" / "hts_structural.json"
