@@ -67,7 +67,28 @@ def test_statutory_and_collected_rates_part_where_the_world_says(small):
 
 def test_the_panel_has_gaps_code_changes_and_the_estimators_columns(small):
     panel, truth = small
-    needed = ["hs10", "hs8", "hs6", "chapter", "partner", "month", "value", "duty", "quantity", "unit_value", "unit_value_incl_duty", "collected_rate", "statutory_rate", "mfn", "section301", "ieepa_fentanyl", "ieepa_reciprocal", "product_id", "partner_id", "month_id"]
+    needed = [
+        "hs10",
+        "hs8",
+        "hs6",
+        "chapter",
+        "partner",
+        "month",
+        "value",
+        "duty",
+        "quantity",
+        "unit_value",
+        "unit_value_incl_duty",
+        "collected_rate",
+        "statutory_rate",
+        "mfn",
+        "section301",
+        "ieepa_fentanyl",
+        "ieepa_reciprocal",
+        "product_id",
+        "partner_id",
+        "month_id",
+    ]
     assert set(needed) <= set(panel.columns)
     months = panel.groupby(["product_id", "partner_id"])["month_id"].agg(["min", "max", "size"])
     assert ((months["max"] - months["min"] + 1) > months["size"]).mean() > 0.3  # gaps within pairs
