@@ -118,13 +118,20 @@ joint.correlation.round(2)
 # %% [markdown]
 # ## Event studies around China's 2018–19 tariff waves
 #
-# Leads and lags of log values, quantities and duty-inclusive unit values around each China pair's first
-# tariff increase of at least `threshold` (log points) before 2020, against other partners of the same
-# product in the same month; end points binned, month −1 the reference.
+# Leads and lags of log values, quantities and duty-inclusive unit values around every scheduled tariff
+# increase of at least `threshold` (log points) on a China pair before 2020 — a pair on List 3 has two, in
+# 2018 and May 2019 — stacked by event month, each against other partners of the same product in the same
+# month that had no change of their own; windows trimmed, month −1 the reference.
 
 # %%
 window = (event_pre, event_post)
-waves = {"event_partners": ["5700"], "until": 2019 * 12 + 11, "threshold": threshold, "window": window}
+waves = {
+    "rates": schedule,
+    "event_partners": ["5700"],
+    "until": 2019 * 12 + 11,
+    "threshold": threshold,
+    "window": window,
+}
 studies = {
     "duty-inclusive unit value": event_study(imports, outcome="unit_value_incl_duty", **waves),
     "quantity": event_study(imports, outcome="quantity", **waves),

@@ -142,3 +142,20 @@ def test_bad_options_are_named(world):
         did_2025(panel, panel.attrs["rates"], estimators=("twfe", "synthetic_control"))
     with pytest.raises(EstimationError, match="9999"):
         did_2025(panel, panel.attrs["rates"], treated_partner="9999")
+
+
+def test_stacked_event_study_counts_each_change_of_the_schedule(world):
+    from econ.estimate import event_study
+
+    panel, _ = world
+    study = event_study(
+        panel, rates=panel.attrs["rates"], outcome="value", window=(-3, 6), event_partners=["5700"],
+        until=month_id("2019-12"),
+    )  # fmt: skip
+    per_pair = study.events.groupby(["product_id", "partner_id"]).size()
+    assert (per_pair >= 2).any()  # List 3: 10% in 2018, 25% in May 2019 — two events for one pair
+    assert study.result.specification["stacks"] >= 4
+    assert set(study.events["month_id"]) <= set(range(month_id("2018-07"), month_id("2019-12") + 1))
+    p = study.profile.set_index("rel_time")
+    assert list(p.index) == list(range(-3, 7))
+    assert p.loc[3, "estimate"] < -3 * p.loc[3, "std_error"]  # imports from China fall after each list
