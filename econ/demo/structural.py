@@ -221,9 +221,10 @@ def _flows(world: dict[str, Any], params: StructuralParameters, *, freeze_2025: 
     # the counterfactual keeps every tariff at its January 2025 level (month 96) from February 2025 on
     t_eval = np.where(grid_t >= 97, 96, grid_t) if freeze_2025 else grid_t
     layers = rates.layer_rates(grid_p, grid_c, t_eval)
-    statutory = sum(layers.values())
+    statutory = np.sum(np.vstack(list(layers.values())), axis=0)
     excluded = products["excluded"].to_numpy()[grid_p] & (grid_c == CHINA)
-    window = (rates.months[grid_t] >= EXCLUSION_WINDOW[0]) & (rates.months[grid_t] <= EXCLUSION_WINDOW[1])
+    on = rates.months[grid_t]
+    window = (on >= pd.Timestamp(EXCLUSION_WINDOW[0])) & (on <= pd.Timestamp(EXCLUSION_WINDOW[1]))
     paid = statutory - np.where(excluded & window, layers["section301"], 0.0)
     lt = np.log1p(paid).reshape(n_pairs, n_months)
     # exporters' prices adjust over three months
@@ -328,7 +329,12 @@ def _true_events(factual: pd.DataFrame, counterfactual: pd.DataFrame) -> dict[st
         events[event.name] = levels[event.name] - levels[previous]
         previous = event.name
     start = month_id("2025-02")
-    return {"events": events, "path": {int(k): float(v) for k, v in path.items() if k >= start}}
+    return {
+        "events": events,
+        "path": {
+            int(k): float(v) for k, v in zip(path.index, path.to_numpy(), strict=True) if int(k) >= start
+        },
+    }
 
 
 def simulate(

@@ -123,7 +123,7 @@ def schedule_grid(panel: pd.DataFrame, rates: RateSource | None, *, first: int, 
                 "hs10": grid["hs10"].astype(str).to_numpy(),
                 "hs8": grid["hs10"].astype(str).str[:8].to_numpy(),
                 "partner": grid["partner"].astype(str).to_numpy(),
-                "month": [month_start(m) for m in months] * len(pairs),
+                "month": [month_start(int(m)) for m in months] * len(pairs),
             }
         )
         total = rates.monthly_rates(query)["total"].to_numpy(np.float64)

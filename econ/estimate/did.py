@@ -119,7 +119,7 @@ def did_2025(
     events: Sequence[PolicyEvent] = EVENTS_2025,
     threshold: float = 0.05,
     cluster: str = "product_id",
-    estimators: Sequence[DidEstimator] = DID_ESTIMATORS,
+    estimators: Sequence[DidEstimator] = ("twfe", "sun_abraham", "two_stage", "callaway_santanna"),
     cohort_month: int | None = None,
     exclude_partners: Sequence[str] = (),
 ) -> Design2025:

@@ -129,7 +129,8 @@ def event_study(
     )
     base = base.loc[np.isfinite(log_y)]
     stacks = []
-    for month, group in events.groupby("month_id"):
+    for month in sorted(int(m) for m in events["month_id"].unique()):
+        group = events[events["month_id"] == month]
         in_window = base["month_id"].between(month + lo, month + hi)
         rows = base.loc[in_window]
         own = group.set_index("pair")

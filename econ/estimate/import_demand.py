@@ -201,12 +201,14 @@ class JointEstimates:
 
     def __getitem__(self, name: str) -> tuple[float, float]:
         """(estimate, standard error) of one parameter, as `econ.models.trade` reads it."""
-        return float(self.estimates[name]), float(np.sqrt(self.covariance.loc[name, name]))
+        variance = float(np.diag(self.covariance.to_numpy())[list(self.covariance.index).index(name)])
+        return float(self.estimates[name]), float(np.sqrt(variance))
 
     @property
     def correlation(self) -> pd.DataFrame:
         sd = np.sqrt(np.diag(self.covariance.to_numpy()))
-        return self.covariance / np.outer(sd, sd)
+        values = self.covariance.to_numpy() / np.outer(sd, sd)
+        return pd.DataFrame(values, index=self.covariance.index, columns=self.covariance.columns)
 
 
 def joint_parameters(

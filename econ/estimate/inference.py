@@ -119,7 +119,7 @@ def randomization_inference(
     effects = actual.events[actual.events["estimator"] == "twfe"].set_index("event")["effect"]
     if placebo_partners is None:
         counts = panel.drop_duplicates(["product_id", "partner_id"])["partner"].astype(str).value_counts()
-        placebo_partners = [p for p, n in counts.items() if p != treated_partner and n >= min_pairs]
+        placebo_partners = [str(p) for p, n in counts.items() if p != treated_partner and n >= min_pairs]
     placebos: dict[str, pd.Series] = {}
     for partner in placebo_partners:
         try:
@@ -135,7 +135,7 @@ def randomization_inference(
     table = pd.DataFrame(placebos)
     rows = []
     for event, value in effects.items():
-        draws = table.loc[event].dropna().to_numpy() if event in table.index else np.array([])
+        draws = table.loc[[event]].iloc[0].dropna().to_numpy() if event in table.index else np.array([])
         rows.append(
             {
                 "event": event,

@@ -85,7 +85,7 @@ def passthrough(
     absorb: list[str | tuple[str, ...]] = [(product, "month_id"), ("partner_id", "month_id")]
     if horizon is None:
         absorb.insert(0, ("product_id", "partner_id"))
-    out = {}
+    out: dict[str, Result] = {}
     for p in prices:
         if collected:
             result = absorbed_iv(frame, f"y_{p}", x_name, z_name, absorb, cluster=cl)

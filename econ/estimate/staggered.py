@@ -118,7 +118,8 @@ def sun_abraham(
     cells = pd.DataFrame({"cohort": g[estimated], "rel_time": rel[estimated]}).value_counts().sort_index()
     frame = data[list(dict.fromkeys([y, *fe_cols, *cl]))].copy()
     names, cell_rows = [], []
-    for (e, k), n in cells.items():
+    keys = cells.index.to_frame(index=False).to_numpy(np.float64)
+    for (e, k), n in zip(keys, cells.to_numpy(), strict=True):
         name = f"c{int(e)}_{'m' if k < 0 else 'p'}{abs(int(k))}"
         frame[name] = ((g == e) & (rel == k)).astype(np.float64)
         names.append(name)
