@@ -112,6 +112,15 @@ table["published"] = table["model"].map(published)
 if truth:
     table["true value (demo)"] = table["model"].map(true_values)
 display(table.round(3))
+if truth:
+    display(
+        Markdown(
+            "On the calibrated demo η is recovered less well than ρ and σ: its calibration rescales each "
+            "partner's values after demand is drawn, which moves a product's total with its partner mix "
+            "(the likely reason; the structural world, which has no such step, is where η is checked — "
+            "see the Monte Carlo table below)."
+        )
+    )
 display(Markdown("Correlation of the estimates of ρ, σ and η (one sampling draw, clustered by product):"))
 joint.correlation.round(2)
 
@@ -248,6 +257,20 @@ inference.round(4)
 # %%
 mc = monte_carlo_table()
 print(mc.attrs["source"])
+display(
+    Markdown(
+        "How to read it. The four event-study estimators are unbiased for every event (the Geneva effect "
+        "carries the de minimis shift, +0.03 log points, which coincides with the cut). Their analytic "
+        "intervals are conservative for the escalation and Geneva and cover only about half the time for "
+        "Busan and the ruling: China's own monthly shocks, which clustering by product cannot see, are "
+        "large against those small changes — hence the randomisation inference over partners above. The "
+        "dose regression, which assumes one static elasticity, is biased when prices adjust with lags and "
+        "importers buy ahead, and its intervals are far too narrow. Pass-through over 12-month differences "
+        "is biased up by about 0.02 (the months when exporters have not finished adjusting), σ by about "
+        "0.08 (2.6%; anticipation and inventory drawdowns around the 2018–19 lists) with intervals that "
+        "almost never cover, and η by about 0.05 with coverage near 90%."
+    )
+)
 mc[["estimand", "estimator", "truth", "bias", "rmse", "mean_se", "sd_estimate", "coverage_95"]].round(3)
 
 # %% [markdown]
