@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from econ import paths
+from econ import manifest, paths
 from econ.errors import EconError
-from econ.reports import cache, pipeline
+from econ.reports import pipeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reports"
 
@@ -103,8 +103,8 @@ def main() -> int:
             world = "fixtures"
 
     # Hash the package once: colleagues editing econ/ mid-benchmark must not turn the no-op into a rebuild.
-    code = cache.code_hash()
-    cache.code_hash = lambda package=None: code
+    code = manifest.code_hash()
+    manifest.code_hash = lambda package=None: code
     with tempfile.TemporaryDirectory(prefix="econ-bench-reports-") as scratch:
         home = Path(scratch) / "home"
         home.mkdir()

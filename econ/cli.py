@@ -36,28 +36,10 @@ def _parse_assignment(text: str) -> tuple[str, str]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    import shutil
+    from econ import demo
 
-    from econ import atomic, demo, paths
-    from econ.lock import home_lock
-
-    # The demo world is the input of `econ build`: never rewrite it under a build that is reading it. It
-    # is written into a staging folder and swapped in whole (truth.json last), so a demo killed part-way
-    # leaves the previous world, never some years of a new one beside the old truth.
-    target = paths.demo_dir()
-    with home_lock("demo"):
-        atomic.recover_folder(target, complete="truth.json")
-        staging = atomic.staging_folder(target)
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            truth = demo.write(
-                seed=args.seed, scale=args.scale, overrides=dict(args.set or []), folder=staging
-            )
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        atomic.swap_folder(staging, target)
-    print(f"demo world written to {target} ({truth.rows:,} import rows; truth in truth.json)")
+    world = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []))
+    print(f"demo world written to {world.folder} ({world.rows:,} import rows; truth in truth.json)")
     return 0
 
 

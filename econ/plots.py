@@ -57,8 +57,8 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
     for day, text in milestones:
         when = pd.Timestamp(day)
         if low.replace(tzinfo=None) <= when.to_pydatetime() <= high.replace(tzinfo=None):
-            ax.axvline(when, color="#7f7f7f", linestyle=":", linewidth=0.9)
-            ax.text(when, 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7.5,
+            ax.axvline(mdates.date2num(when), color="#7f7f7f", linestyle=":", linewidth=0.9)
+            ax.text(mdates.date2num(when), 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7.5,
                     rotation=90, va="top", ha="left", color="#595959")  # fmt: skip
 
 

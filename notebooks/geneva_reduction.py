@@ -43,7 +43,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from econ import panel, plots
-from econ.models import io, tables, trade
+from econ.models import io, trade
 from econ.reports import headline
 
 plots.use_house_style()
@@ -152,7 +152,7 @@ partners.sort_values("base_year", ascending=False).head(10).round(1)
 # (cost-push model, constant dollar margins and constant percentage markups).
 
 # %%
-io_tables = tables.load()
+io_tables = panel.io_tables(dataset)
 shock = trade.import_price_changes(result, frame, commodities=io_tables.use.commodities)
 prices = {
     markup: io.cost_push(io_tables.use, io_tables.make, io_tables.imports, shock, markup=markup)

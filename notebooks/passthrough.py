@@ -66,9 +66,7 @@ imports = panel.load("imports", dataset)
 schedule = panel.schedule(dataset)
 truth: dict[str, float] = {}
 if dataset == "demo":
-    from econ import demo
-
-    truth = demo.read_truth()["parameters"]
+    truth = panel.truth(dataset)["parameters"]
     display(
         Markdown(
             "**These data are the synthetic demo world written by `econ demo`, not real statistics.** "

@@ -35,11 +35,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from econ import panel, plots
-from econ.models import rare_earths, tables
+from econ.models import rare_earths
 from econ.reports import headline
 
 SEVEN = ["Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y"]
-io_tables = tables.load()
+io_tables = panel.io_tables(dataset)
 plots.use_house_style()
 display(Markdown(panel.dataset_note(dataset)))
 imports = panel.load("imports", dataset, columns=["hs10", "month", "value"])

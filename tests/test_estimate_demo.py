@@ -29,7 +29,7 @@ def demo_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, 
         demo.write(seed=3, scale=0.02, overrides=TRUTH)
         panel.build(dataset="demo")
         frame = panel.load("imports", dataset="demo")
-        truth = demo.read_truth()
+        truth = panel.truth("demo")
     return frame, truth, home
 
 

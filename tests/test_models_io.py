@@ -235,8 +235,9 @@ def test_embedded_tables_are_the_aggregated_real_ones(real: tuple[IOTable, IOTab
     )
 
 
-def test_tables_load_prefers_bea_files_then_embedded(fixtures: Path, tmp_path: Path) -> None:
-    from econ.models import tables
+def test_real_bea_files_are_found_then_the_embedded_aggregate(fixtures: Path, tmp_path: Path) -> None:
+    from econ.panel import input_output
+    from econ.panel.inputs import bea_tables
 
     folder = tmp_path / "bea" / "2024-09"
     folder.mkdir(parents=True)
@@ -247,7 +248,40 @@ def test_tables_load_prefers_bea_files_then_embedded(fixtures: Path, tmp_path: P
     ):
         (folder / name).write_bytes((fixtures / "bea" / f"Mini_{kind}_2023.csv").read_bytes())
     (folder / "Summary_Use_2023_PUR_BeforeRedef.csv").write_text("purchasers' prices are not used")
-    found = tables.load(folder=tmp_path / "bea")
+    files = bea_tables(tmp_path / "bea")
+    assert [path.name for path in files] == [
+        "Summary_Use_2023_PRO_BeforeRedef.csv",
+        "Summary_Make_2023_BeforeRedef.csv",
+        "Summary_Import_2023_BeforeRedef.csv",
+    ]
+    found = input_output.read_tables(files)
     assert not found.embedded and found.use.matrix.shape == (5, 3) and "PRO" in found.source
-    fallback = tables.load(folder=tmp_path / "nothing")
-    assert fallback.embedded and "embedded" in fallback.source
+    assert bea_tables(tmp_path / "nothing") == ()
+    fallback = input_output.read_tables(())
+    assert fallback.embedded and fallback.use.matrix.shape == (12, 10)
+
+
+def test_io_tables_survive_the_catalog_round_trip(fixtures: Path) -> None:
+    """What the build writes long is what the models get back: every block, BEA's order, the titles."""
+    from econ.panel import input_output
+
+    for tables in (input_output.read_tables(()), _mini_tables(fixtures)):
+        again = input_output.from_frame(input_output.to_frame(tables), input_output.record(tables))
+        assert again.embedded == tables.embedded and again.source == tables.source
+        for before, after in zip(
+            (tables.use, tables.make, tables.imports), (again.use, again.make, again.imports), strict=True
+        ):
+            pd.testing.assert_frame_equal(after.matrix, before.matrix, check_names=False)
+            if not before.final_demand.empty:
+                pd.testing.assert_frame_equal(after.final_demand, before.final_demand, check_names=False)
+            if not before.value_added.empty:
+                pd.testing.assert_frame_equal(after.value_added, before.value_added, check_names=False)
+            assert after.names == before.names and after.level == before.level
+
+
+def _mini_tables(fixtures: Path):
+    from econ.panel import input_output
+
+    return input_output.read_tables(
+        tuple(fixtures / "bea" / f"Mini_{kind}_2023.csv" for kind in ("Use", "Make", "Import"))
+    )

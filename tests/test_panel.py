@@ -12,6 +12,8 @@ import pytest
 from econ import demo, panel, paths
 from econ.errors import EconError, InputFormatError, IntegrityError
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -157,9 +159,18 @@ def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path
     old = real_home / "data/raw/census/2026-01"
     old.mkdir()
     (old / "imports_hs10_2024.json").write_text('[["I_COMMODITY","CTY_CODE"],["8505110070","5700"]]')
+    # BEA's tables beside them: the real dataset runs on them, the demo world never does.
+    bea = real_home / "data/raw/bea/2024-09"
+    bea.mkdir(parents=True)
+    for kind in ("Use", "Make", "Import"):
+        name = f"Summary_{kind}_2023{'_PRO' if kind == 'Use' else ''}_BeforeRedef.csv"
+        shutil.copy(FIXTURES / "bea" / f"Mini_{kind}_2023.csv", bea / name)
     monkeypatch.setenv("ECON_HOME", str(real_home))
     built = panel.build(dataset="real")
-    assert set(built.outputs) == {"imports", "exports", "industries", "tariff_lines"}
+    assert set(built.outputs) == {"imports", "exports", "industries", "tariff_lines", "io_tables"}
+    tables = panel.io_tables("real")
+    assert not tables.embedded and tables.use.matrix.shape == (5, 3)
+    assert built.outputs["io_tables"]["embedded"] is False
     monkeypatch.setenv("ECON_HOME", str(home))
     demo_imports = panel.load("imports", "demo")
     monkeypatch.setenv("ECON_HOME", str(real_home))
@@ -169,6 +180,27 @@ def test_real_files_build_the_same_panels_as_the_demo(home: Path, tmp_path: Path
     monkeypatch.setenv("ECON_HOME", str(real_home))
     pd.testing.assert_frame_equal(panel.load("industries", "real"), demo_industries)
     assert "Real data" in panel.dataset_note("real")
+
+
+def test_a_demo_build_never_reads_real_tables(home: Path, tmp_path: Path, monkeypatch) -> None:
+    """Real BEA files under data/raw/bea change nothing for the demo: its economy is the embedded one,
+    and its manifest and catalog say so."""
+    import shutil
+
+    bea = home / "data/raw/bea/2024-09"
+    bea.mkdir(parents=True, exist_ok=True)
+    for kind in ("Use", "Make", "Import"):
+        name = f"Summary_{kind}_2023{'_PRO' if kind == 'Use' else ''}_BeforeRedef.csv"
+        shutil.copy(FIXTURES / "bea" / f"Mini_{kind}_2023.csv", bea / name)
+    try:
+        built = panel.build(dataset="demo", force=True)
+        assert built.outputs["io_tables"]["embedded"] is True
+        assert not any("bea" in name for name in built.inputs)
+        tables = panel.io_tables("demo")
+        assert tables.embedded and tables.use.matrix.shape == (12, 10)
+        assert panel.truth("demo")["synthetic"] is True
+    finally:
+        shutil.rmtree(home / "data/raw/bea")
 
 
 def test_writing_the_same_demo_again_leaves_the_build_up_to_date(econ_home: Path) -> None:

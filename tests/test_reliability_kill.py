@@ -26,7 +26,7 @@ from econ import panel
 from econ.reports import cache
 
 KILLER = Path(__file__).parent / "fixtures" / "reliability" / "kill_at_replace.py"
-PANELS = ("tariff_lines", "imports", "exports", "industries")
+PANELS = ("tariff_lines", "imports", "exports", "industries", "io_tables")
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -143,11 +143,11 @@ def test_build_killed_while_writing_parquet(world: Path, monkeypatch: pytest.Mon
     assert_same(load_all(world, monkeypatch), previous)
 
 
-# The os.replace calls of `econ build` on the demo, in order: one per panel (PANELS) and then
+# The os.replace calls of `econ build` on the demo, in order: one per panel (PANELS), truth.json and then
 # manifest.json into the staging folder, demo/ -> .demo.old/, .demo.new/ -> demo/.
 # (A kill while the staging folder is being filled is test_build_killed_while_writing_parquet.)
 # From the staging manifest on the new set is complete; from the first folder rename on, readers get it.
-MANIFEST_WRITTEN = len(PANELS) + 1
+MANIFEST_WRITTEN = len(PANELS) + 2
 COMMIT_STEPS = [
     (MANIFEST_WRITTEN, "after", False, "the staging folder complete with its manifest; demo/ untouched"),
     (MANIFEST_WRITTEN + 1, "after", True, "between the two renames: no demo/ at all"),
@@ -182,7 +182,7 @@ def test_build_killed_at_each_commit_step(
         assert not rebuilt.skipped  # (committed: skipped, unless a colleague's edit moved the code hash)
     assert sorted(p.name for p in processed(world).iterdir()) == ["demo"], "leftovers not cleaned"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{name}.parquet" for name in PANELS] + ["manifest.json"]
+        [f"{name}.parquet" for name in PANELS] + ["truth.json", "manifest.json"]
     )
     after = load_all(world, monkeypatch)
     assert differs(after, previous)
@@ -195,7 +195,7 @@ def test_next_build_after_kills_completes(world: Path, monkeypatch: pytest.Monke
     new_month_of_data(world)
     done = econ(world, "build")
     assert done.returncode == 0, done.stderr
-    assert "demo: built" in done.stdout
+    assert "demo (synthetic): built" in done.stdout
     assert differs(load_all(world, monkeypatch), previous)
 
 

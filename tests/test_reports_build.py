@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from econ.reports import cache, pipeline, runner
+from econ import manifest
+from econ.reports import engines, execute, pipeline
 from econ.reports.render import DEMO_BANNER
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def frozen_code():
     """Other engineers edit econ/ while these tests run; the package hash must not move under them
     (its effect on the key is tested on a package of its own in test_reports_units)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(cache, "code_hash", lambda package=None: "frozen-for-tests")
+        monkeypatch.setattr(manifest, "code_hash", lambda package=None: "frozen-for-tests")
         yield
 
 
@@ -122,7 +123,7 @@ def test_kernel_reads_the_home_of_its_task_not_of_the_caller(built, tmp_path, mo
     monkeypatch.setenv("ECON_HOME", str(home))
     task = pipeline._task(decision, shared={}, show_code=False)
     monkeypatch.setenv("ECON_HOME", str(tmp_path / "somewhere_else"))
-    result = runner.execute_run(task)
+    result = execute.execute_run(task)
     assert result.ok and result.headline["sees_data"] is True
     assert os.environ["ECON_HOME"] == str(tmp_path / "somewhere_else")  # the caller's state untouched
 
@@ -179,9 +180,9 @@ def test_index_and_manifest_list_every_run(built):
 
 
 def test_second_run_skips_everything_and_says_why(copy_of_build, monkeypatch):
-    monkeypatch.setattr(runner, "execute_run", lambda task: pytest.fail(f"{task.name} was executed"))
+    monkeypatch.setattr(engines, "execute_run", lambda task: pytest.fail(f"{task.name} was executed"))
     monkeypatch.setattr(
-        runner._LocalWorker, "run", lambda self, task: pytest.fail(f"{task.name} was executed")
+        engines._LocalWorker, "run", lambda self, task: pytest.fail(f"{task.name} was executed")
     )
     locks = []
     real_lock = pipeline.home_lock

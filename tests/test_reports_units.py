@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from econ import cli, paths
+from econ import cli, manifest, paths
 from econ.errors import ParameterError
-from econ.reports import cache, headline, pairing, params, pipeline, runner, runs
+from econ.reports import cache, engines, headline, pairing, params, pipeline, runs
 from econ.reports.headline import HEADLINE_MIME, headline_bundle, headlines_from_notebook
 from econ.reports.render import DEMO_BANNER, render_html
 
@@ -172,8 +172,8 @@ def test_bad_parameter_refused_before_any_kernel(tmp_path: Path, econ_home: Path
     WORLD.write_processed(econ_home)
     started = []
     monkeypatch.setattr("jupyter_client.KernelManager.start_kernel", lambda *a, **k: started.append(a))
-    monkeypatch.setattr(runner, "execute_run", lambda task: started.append(task))
-    monkeypatch.setattr(runner, "_LocalWorker", lambda: started.append("worker"))
+    monkeypatch.setattr(engines, "execute_run", lambda task: started.append(task))
+    monkeypatch.setattr(engines, "_LocalWorker", lambda: started.append("worker"))
     path = _write_runs(
         tmp_path,
         """
@@ -196,55 +196,59 @@ def test_unknown_run_name_is_refused():
 
 def test_contradictory_engines_refused():
     with pytest.raises(ParameterError, match="scheduler"):
-        runner.check_engine(jobs=1, scheduler="tcp://127.0.0.1:8786", dask_workers=2)
+        engines.check_engine(jobs=1, scheduler="tcp://127.0.0.1:8786", dask_workers=2)
     with pytest.raises(ParameterError, match="jobs"):
-        runner.check_engine(jobs=0, scheduler=None, dask_workers=None)
-    assert runner.check_engine(jobs=3, scheduler=None, dask_workers=None) == "processes"
+        engines.check_engine(jobs=0, scheduler=None, dask_workers=None)
+    assert engines.check_engine(jobs=3, scheduler=None, dask_workers=None) == "processes"
 
 
 # --------------------------------------------------------------------------- keys and plans
 
 
-def test_input_hashes_from_manifest_then_file_then_missing(econ_home: Path):
+def test_input_hashes_come_from_the_processed_manifest(econ_home: Path):
     WORLD.write_processed(econ_home)
     folder = econ_home / "data" / "processed" / "demo"
     from_manifest = cache.input_hashes("demo", ("imports",))
-    (folder / "manifest.json").unlink()
-    assert cache.input_hashes("demo", ("imports",)) == from_manifest  # same bytes, same hash
-    (folder / "imports.parquet").write_bytes(b"imports v2")
-    assert cache.input_hashes("demo", ("imports",)) != from_manifest
+    assert from_manifest["imports"] != cache.MISSING
     assert cache.input_hashes("demo", ("nothing",)) == {"nothing": cache.MISSING}
+    (folder / "manifest.json").unlink()  # without a manifest nothing is known to be built
+    assert cache.input_hashes("demo", ("imports",)) == {"imports": cache.MISSING}
 
 
-def test_raw_files_a_notebook_opens_enter_its_key(econ_home: Path):
+def test_the_demo_truth_enters_the_key_of_the_runs_that_read_it(econ_home: Path):
     run = runs.Run("p", "passthrough", Path("passthrough.ipynb"), params.validate("passthrough", {}))
-    assert run.reads_raw == ("demo/truth.json",)
-    assert cache.raw_hashes(run.reads_raw) == {"demo/truth.json": "none"}  # absent is not an error
-    truth = econ_home / "data" / "raw" / "demo" / "truth.json"
-    truth.parent.mkdir(parents=True)
-    truth.write_text('{"passthrough": 0.9}')
-    first = cache.raw_hashes(run.reads_raw)
-    truth.write_text('{"passthrough": 0.8}')
-    second = cache.raw_hashes(run.reads_raw)
-    assert "none" not in (first["demo/truth.json"], second["demo/truth.json"])
-    assert first != second
+    assert "truth" in run.reads_optional
+    WORLD.write_processed(econ_home, contents={"imports": b"imports", "truth": b'{"passthrough": 0.9}'})
+    first = cache.input_hashes("demo", run.reads + run.reads_optional)
+    WORLD.write_processed(econ_home, contents={"imports": b"imports", "truth": b'{"passthrough": 0.8}'})
+    second = cache.input_hashes("demo", run.reads + run.reads_optional)
+    assert first["imports"] == second["imports"] and first["truth"] != second["truth"]
     reasons = cache.why_changed(
-        {"raw": first},
-        {"notebook": None, "parameters": {}, "inputs": {}, "raw": second, "code": None, "show_code": None},
+        {"inputs": first},
+        {"notebook": None, "parameters": {}, "inputs": second, "code": None, "show_code": None},
     )
-    assert "raw files demo/truth.json changed" in reasons
+    assert reasons == [f"input truth changed ({first['truth'][:12]} -> {second['truth'][:12]})"]
 
 
-def test_code_hash_follows_the_package_source(tmp_path: Path):
+def test_code_hash_follows_the_package_code_and_data(tmp_path: Path):
     package = tmp_path / "pkg"
     (package / "sub").mkdir(parents=True)
+    (package / "tariffs" / "data").mkdir(parents=True)
+    (package / "tariffs" / "scenarios").mkdir(parents=True)
     (package / "sub" / "a.py").write_text("x = 1\n")
     (package / "b.txt").write_text("not code")
-    first = cache.code_hash(package)
+    (package / "tariffs" / "data" / "timeline.csv").write_text("layer,rate\nsection301,0.25\n")
+    (package / "tariffs" / "scenarios" / "s.yaml").write_text("name: s\n")
+    first = manifest.code_hash(package)
     (package / "b.txt").write_text("still not code")
-    assert cache.code_hash(package) == first
+    assert manifest.code_hash(package) == first
+    (package / "tariffs" / "scenarios" / "s.yaml").write_text("name: t\n")
+    assert manifest.code_hash(package) == first  # a scenario enters only the keys of runs that name it
+    (package / "tariffs" / "data" / "timeline.csv").write_text("layer,rate\nsection301,0.10\n")
+    second = manifest.code_hash(package)
+    assert second != first  # package data is code: a timeline row changes every result
     (package / "sub" / "a.py").write_text("x = 2\n")
-    assert cache.code_hash(package) != first
+    assert manifest.code_hash(package) != second
 
 
 def test_why_changed_names_each_part():
@@ -273,7 +277,7 @@ def test_why_changed_names_each_part():
 
 
 def test_missing_processed_data_blocks_without_a_kernel(econ_home: Path, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "execute_run", lambda task: pytest.fail("a kernel was started"))
+    monkeypatch.setattr(engines, "execute_run", lambda task: pytest.fail("a kernel was started"))
     outcome = pipeline.run_reports(
         ["square_1.0"], runs_file=FIXTURES / "runs.yaml", notebooks_dir=FIXTURES, progress=False
     )

@@ -24,9 +24,10 @@ own economics and its own tariff table, so an estimator has to survive what real
 
 `simulate(seed=..., scale=...)` returns the imports panel (the columns of econ.panel's imports panel
 that the estimators use, plus `section122`) and the truth; `write(folder, ...)` writes it as Census API
-JSON with an HTS file and truth.json, in the calibrated demo's formats. The truth holds the parameters and
-the true effects of the 2025 events, computed from the same world with 2025–26 tariffs held at their
-January 2025 level (same shocks): see `truth["events"]`.
+JSON with an HTS file and truth.json, in the calibrated demo's formats (by its writers,
+econ.demo.writers). The truth holds the parameters and the true effects of the 2025 events, computed from
+the same world with 2025–26 tariffs held at their January 2025 level (same shocks): see
+`truth["events"]`.
 """
 
 from __future__ import annotations
@@ -365,14 +366,8 @@ def simulate(
 def write(folder: Path, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
     """Write the world as the calibrated demo does: Census API JSON per year, an HTS JSON export of its
     products (MFN rates and Section 301 footnotes) and truth.json. Returns the files written."""
-    from econ.demo import (
-        CENSUS_HEADER,
-        LIST_HEADINGS,
-        _census_rows,
-        _hts_lines,
-        _with_aggregates,
-        _write_census_year,
-    )
+    from econ.demo.catalogue import LIST_HEADINGS
+    from econ.demo.writers import CENSUS_HEADER, census_rows, hts_lines, with_aggregates, write_census_year
 
     panel, truth = simulate(seed=seed, scale=scale)
     rates: StructuralRates = panel.attrs["rates"]
@@ -390,20 +385,20 @@ def write(folder: Path, *, seed: int = 0, scale: float = 1.0) -> list[Path]:
         raise ValueError("structural world: a Section 301 list the HTS writer does not know")
     folder = Path(folder)
     hts_path = folder / "hts" / "hts_structural.json"
-    atomic.write_json(hts_path, _hts_lines(products), indent=None)
+    atomic.write_json(hts_path, hts_lines(products), indent=None)
     index = {code: j for j, code in enumerate(products["hs10"])}
     flows = panel.assign(
         product=panel["hs10"].map(index),
         tariff_paid=panel["collected_rate"],
         quantity_true=panel["quantity"],
     )
-    rows = _with_aggregates(
-        _census_rows(flows, products, np.random.default_rng([seed, 9]), unit_value_noise=0.05)
+    rows = with_aggregates(
+        census_rows(flows, products, np.random.default_rng([seed, 9]), unit_value_noise=0.05)
     )
     files = [hts_path]
     for year, part in rows.groupby(rows["month"].dt.year):
         path = folder / "census" / f"imports_hs10_{year}.json"
-        _write_census_year(part, path, CENSUS_HEADER, "I_COMMODITY")
+        write_census_year(part, path, CENSUS_HEADER, "I_COMMODITY")
         files.append(path)
     atomic.write_json(folder / "truth.json", truth)
     files.append(folder / "truth.json")

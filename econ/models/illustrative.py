@@ -10,7 +10,8 @@ electronics, 335 electrical equipment, 3361MV motor vehicles, 3364OT aerospace a
 exports ``F040``, imports ``F050`` (negative) and ``F0OT`` — *not a BEA code* — the sum of investment,
 inventories and government. Rounded to $1 million after aggregation.
 
-Use `tables()` when ``data/raw/bea`` holds nothing; reports built on it say so.
+`econ build` takes these tables for a dataset without BEA's files (always for the demo world); the catalog
+records which tables a dataset has, and reports built on these say so.
 """
 
 from __future__ import annotations

@@ -52,6 +52,9 @@ import pandas as pd
 from econ.errors import ParameterError
 
 PassthroughPreset = Literal["border", "border_2025", "retail"]
+PassthroughSetting = Literal["border", "border_2025", "retail", "estimated"]
+"""What a notebook may ask for: a preset, or "estimated" (pass-through and σ estimated on the dataset's
+import panel by `estimated_parameters`)."""
 PASSTHROUGH_PRESETS: dict[str, float] = {"border": 1.0, "border_2025": 0.95, "retail": 0.2}
 HEADLINES: tuple[str, ...] = (
     "base_value",

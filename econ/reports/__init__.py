@@ -1,9 +1,11 @@
 """econ.reports — run the notebooks of reports/runs.yaml and render them into self-contained HTML.
 
-Modules, one concern each: `params` (each notebook's typed parameters), `runs` (runs.yaml and grids),
-`cache` (run keys and why a run reruns), `runner` (papermill on local processes or Dask), `render`
-(nbconvert HTML), `provenance`, `index` (index.html, manifest.json), `headline` (figures a notebook
-reports), `pairing` (jupytext pairs), `pipeline` (the `econ report` command).
+Modules, one concern each, in the order a build uses them: `params` (each notebook's typed parameters),
+`runs` (runs.yaml and grids), `cache` (run keys and why a run reruns), `execute` (one run: papermill,
+then `render`, nbconvert HTML, with `headline`, the figures a notebook reports), `engines` (many runs:
+inline, local `worker` processes or Dask), `provenance`, `index` (index.html), `pairing` (jupytext
+pairs) and `pipeline` (the `econ report` command). The record of runs, reports/manifest.json, is read
+and written by `econ.manifest`, with the processed data's.
 
 Only `headline` is imported eagerly: notebooks import it inside their kernels, where start-up time counts.
 """

@@ -4,11 +4,11 @@ A run's key is the sha256 of its parts:
 
 * ``notebook``  — the source of its code and markdown cells (outputs and metadata excluded);
 * ``parameters`` — every parameter, defaults filled in;
-* ``inputs``    — for each panel the notebook reads, the sha256 recorded in
-  data/processed/<dataset>/manifest.json (or, without a manifest, the hash of the file itself);
-* ``raw``       — for each raw-file pattern the model declares (``reads_raw``), a hash of the matching
-  files under data/raw/ (names and contents), or "none" when nothing matches;
-* ``code``      — a hash of the econ package's source files;
+* ``inputs``    — for each output of the processed catalog the notebook reads (panels, ``io_tables``,
+  ``truth``), the sha256 recorded in data/processed/<dataset>/manifest.json, or "missing";
+* ``files``     — for each file outside the catalog the run names (its scenario file), its sha256;
+* ``code``      — `econ.manifest.code_hash`: the package's code and data files (timeline, product
+  lists), scenario files excepted — those enter through ``files``, only for the runs that name them;
 * ``show_code`` — whether the HTML shows code (the rendered page differs).
 
 The parts are kept beside the key in reports/manifest.json, so that a changed key can say which part
@@ -26,19 +26,8 @@ from typing import Any
 
 import nbformat
 
-from econ import paths
+from econ.manifest import MISSING, dataset_manifest_or_none, file_hash
 from econ.reports.runs import Run
-
-MISSING = "missing"
-_PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def notebook_hash(path: str | Path) -> str:
@@ -51,66 +40,10 @@ def notebook_hash(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def code_hash(package: str | Path | None = None) -> str:
-    """Hash of every .py file of the econ package (relative path and bytes), in a fixed order."""
-    root = Path(package) if package is not None else _PACKAGE
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _processed_folder(dataset: str) -> Path:
-    # data/processed/<dataset>/, or the complete set beside it while (or after a build killed while) a
-    # build swaps its new panels in: econ.atomic.committed_folder
-    from econ import atomic
-
-    return atomic.committed_folder(paths.processed_dir() / dataset, complete="manifest.json")
-
-
-def processed_manifest(dataset: str) -> dict[str, Any] | None:
-    """data/processed/<dataset>/manifest.json as written by econ.panel, or None when absent or unreadable."""
-    path = _processed_folder(dataset) / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-
-
-def input_hashes(dataset: str, panels: tuple[str, ...]) -> dict[str, str]:
-    """sha256 of each panel a run reads: from the processed manifest, else of the file, else 'missing'."""
-    folder = _processed_folder(dataset)
-    outputs = (processed_manifest(dataset) or {}).get("outputs") or {}
-    hashes: dict[str, str] = {}
-    for panel in panels:
-        recorded = outputs.get(panel) or {}
-        if isinstance(recorded, dict) and recorded.get("sha256"):
-            hashes[panel] = str(recorded["sha256"])
-            continue
-        candidates = [folder / str(recorded.get("path"))] if recorded.get("path") else []
-        candidates += [folder / f"{panel}.parquet", folder / panel]
-        found = next((path for path in candidates if path.is_file()), None)
-        hashes[panel] = sha256_file(found) if found else MISSING
-    return hashes
-
-
-def raw_hashes(patterns: tuple[str, ...]) -> dict[str, str]:
-    """For each glob pattern under data/raw/, the sha256 of the matching files' names and hashes."""
-    root = paths.raw_dir()
-    hashes: dict[str, str] = {}
-    for pattern in patterns:
-        files = sorted(path for path in root.glob(pattern) if path.is_file())
-        if not files:
-            hashes[pattern] = "none"
-            continue
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(f"{path.relative_to(root)}\0{sha256_file(path)}\0".encode())
-        hashes[pattern] = digest.hexdigest()
-    return hashes
+def input_hashes(dataset: str, outputs: tuple[str, ...]) -> dict[str, str]:
+    """sha256 of each catalog output a run reads, as the dataset's manifest records it, else 'missing'."""
+    manifest = dataset_manifest_or_none(dataset)
+    return {name: manifest.output_hash(name) if manifest else MISSING for name in outputs}
 
 
 @dataclass(frozen=True)
@@ -137,7 +70,7 @@ def run_key(run: Run, *, code: str, show_code: bool) -> RunKey:
         "notebook": notebook_hash(run.notebook_path),
         "parameters": run.values,
         "inputs": input_hashes(run.dataset, run.reads + run.reads_optional),
-        "raw": raw_hashes(run.reads_raw),
+        "files": {name: file_hash(path) for name, path in run.depends_on().items()},
         "code": code,
         "show_code": show_code,
     }
@@ -164,10 +97,10 @@ def why_changed(previous: Mapping[str, Any], current: Mapping[str, Any]) -> list
             reasons.append(
                 f"input {panel} changed ({_short(old_inputs.get(panel))} -> {_short(new_inputs.get(panel))})"
             )
-    old_raw, new_raw = previous.get("raw") or {}, current.get("raw") or {}
-    for pattern in sorted(set(old_raw) | set(new_raw)):
-        if old_raw.get(pattern) != new_raw.get(pattern):
-            reasons.append(f"raw files {pattern} changed")
+    old_files, new_files = previous.get("files") or {}, current.get("files") or {}
+    for name in sorted(set(old_files) | set(new_files)):
+        if old_files.get(name) != new_files.get(name):
+            reasons.append(f"{name} file changed")
     if previous.get("code") != current["code"]:
         reasons.append("econ code changed")
     if previous.get("show_code") != current["show_code"]:

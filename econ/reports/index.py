@@ -1,13 +1,5 @@
-"""reports/index.html and reports/manifest.json: the record of every run.
-
-manifest.json (format 1)::
-
-    {"format": 1, "updated": ISO time, "git": {"commit", "dirty"}, "packages": {...},
-     "runs": {name: {"notebook", "parameters", "dataset", "status": "ok"|"failed"|"not built",
-                     "last_action": "built"|"skipped"|"failed"|"blocked", "reason", "key", "key_parts",
-                     "started", "duration_s", "html", "json", "failed_notebook", "error", "headline"}}}
-
-Paths inside are relative to the reports folder, so a copied folder stays valid.
+"""reports/index.html: the front page, drawn from the record of runs (reports/manifest.json, read and
+written by `econ.manifest`).
 """
 
 from __future__ import annotations
@@ -20,23 +12,17 @@ from typing import Any
 
 from econ import atomic
 
-FORMAT = 1
 
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The previous build's manifest, or an empty one (a missing or unreadable manifest rebuilds all)."""
-    try:
-        document = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {"format": FORMAT, "runs": {}}
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return {"format": FORMAT, "runs": {}}
-    document.setdefault("runs", {})
-    return document
-
-
-def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
-    atomic.write_json(folder / "manifest.json", dict(manifest))
+def build_note(record: Mapping[str, Any]) -> str:
+    """What the last `econ report` did with a run, in words: built now (and why), up to date, failed."""
+    action, reason = record.get("last_action"), str(record.get("reason") or "")
+    if action == "built":
+        return f"built in this run ({reason})" if reason else "built in this run"
+    if action == "skipped":
+        return f"up to date: {reason}" if reason else "up to date"
+    if action in ("failed", "blocked"):
+        return f"failed: {record.get('error') or reason}"
+    return "not built yet: run `econ report`"
 
 
 def index_html(manifest: Mapping[str, Any]) -> str:
@@ -63,7 +49,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             f"<td>{html.escape(str(record.get('dataset', '')))}</td><td>{parameters}</td>"
             f"<td>{html.escape(str(record.get('started') or '—'))}</td>"
             f"<td>{'—' if duration is None else f'{duration:.1f} s'}</td>"
-            f"<td>{html.escape(str(record.get('error') or record.get('reason') or ''))}</td></tr>"
+            f"<td>{html.escape(build_note(record))}</td></tr>"
         )
     demo_runs = sum(1 for record in manifest.get("runs", {}).values() if record.get("dataset") == "demo")
     banner = (

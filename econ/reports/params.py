@@ -1,8 +1,9 @@
 """Each notebook's parameters, declared once and typed.
 
 One pydantic model per notebook, named after it. A model says which parameters the notebook's cell tagged
-``parameters`` takes (names, types, defaults) and, in ``reads``, which processed panels the notebook reads,
-so that the cache key covers exactly the data it depends on. Adding a notebook is a few lines::
+``parameters`` takes (names, types, defaults) and, in ``reads``, which outputs of the processed catalog the
+notebook reads (panels, ``io_tables``, ``truth``), so that the cache key covers exactly the data it depends
+on. Adding a notebook is a few lines::
 
     class Passthrough(NotebookParameters):
         notebook: ClassVar[str] = "passthrough"
@@ -11,8 +12,12 @@ so that the cache key covers exactly the data it depends on. Adding a notebook i
         elasticity: float = 0.9
 
 Every model inherits ``dataset`` (demo or real), which picks the processed data the run reads. Validation is
-strict: YAML ``5700`` (an int) is refused for a Census code, because ``"0003"`` would lose its zeros. A test
-keeps each model in agreement with its notebook's ``parameters`` cell.
+strict: YAML ``5700`` (an int) is refused for a Census code, because ``"0003"`` would lose its zeros. A
+parameter whose values belong to another part of the package takes that part's type — the dataset from
+`econ.manifest`, a pass-through preset from `econ.models.trade`, a scenario checked by `econ.tariffs`
+(a shipped name or an existing file, parsed and checked against the timeline) — so a typo is refused
+here, with every other problem, before any kernel starts. A test keeps each model in agreement with its
+notebook's ``parameters`` cell.
 """
 
 from __future__ import annotations
@@ -35,11 +40,12 @@ from pydantic import (
     field_validator,
 )
 
-from econ.errors import ParameterError
+from econ.errors import EconError, ParameterError
 from econ.estimate import ClusterColumn, PassthroughMeasure
 from econ.estimate import Outcome as DesignOutcome
+from econ.manifest import Dataset
+from econ.models.trade import PassthroughSetting
 
-Dataset = Literal["demo", "real"]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 """A month as "YYYY-MM"."""
 CensusCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4}$")]
@@ -56,12 +62,14 @@ class NotebookParameters(BaseModel):
     notebook: ClassVar[str] = ""
     """The notebook's file name without .ipynb; the model is registered under it."""
     reads: ClassVar[tuple[str, ...]] = ()
-    """Processed panels the notebook reads from data/processed/<dataset>/ (their hashes enter the key)."""
+    """Outputs of data/processed/<dataset>/ the notebook reads (their hashes enter the key)."""
     reads_optional: ClassVar[tuple[str, ...]] = ()
-    """Panels the notebook uses when the dataset has them (hashed into the key; their absence is no error)."""
-    reads_raw: ClassVar[tuple[str, ...]] = ()
-    """Glob patterns under data/raw/ of raw files the notebook also opens, formatted with its parameters
-    (e.g. "{dataset}/truth.json", "bea/**/*"); their hashes enter the key too. No match is not an error."""
+    """Outputs the notebook uses when the dataset has them (hashed into the key; absent is no error)."""
+
+    def depends_on(self) -> dict[str, Path]:
+        """Files outside the catalog and the package code that this run's results depend on, by name (a
+        scenario file): their hashes enter the run's key, so editing one reruns exactly the runs naming it."""
+        return {}
 
     dataset: Dataset = "demo"
 
@@ -95,10 +103,6 @@ class TariffTimeline(NotebookParameters):
     end: Month = "2025-12"
 
 
-PassthroughPreset = Literal["border", "border_2025", "retail", "estimated"]
-"""The pass-through presets of econ.models.trade (border 1.0, border_2025 0.95, retail 0.2), or
-"estimated": pass-through and σ estimated on the dataset's import panel
-(econ.models.trade.estimated_parameters)."""
 Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 """A date as "YYYY-MM-DD"."""
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -110,14 +114,14 @@ class GenevaReduction(NotebookParameters):
     """notebooks/geneva_reduction.ipynb: the partial-equilibrium effect of a tariff scenario on a date."""
 
     notebook: ClassVar[str] = "geneva_reduction"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
+    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines", "io_tables")  # tariff_lines: the schedule
     reads_optional: ClassVar[tuple[str, ...]] = ("industries",)  # NAICS and BEA when concordances exist
-    reads_raw: ClassVar[tuple[str, ...]] = ("bea/**/*",)  # input-output tables (else the embedded ones)
 
     scenario: str = "no_geneva"
+    """A scenario of `econ.tariffs` (``no_geneva``, ``rollback_2024``, …) or the path of a scenario file."""
     date: Day = "2025-06-15"
     base_year: int = 2024
-    passthrough: PassthroughPreset = "border_2025"
+    passthrough: PassthroughSetting = "border_2025"
     passthrough_se: StandardError = 0.02
     sigma: Annotated[float, Field(gt=0.0)] = 2.5
     sigma_se: StandardError = 0.4
@@ -125,13 +129,23 @@ class GenevaReduction(NotebookParameters):
     eta_se: StandardError = 0.4
     draws: Annotated[int, Field(ge=1)] = 200
 
+    @field_validator("scenario")
+    @classmethod
+    def _known_scenario(cls, scenario: str) -> str:
+        return _check_scenario(scenario)
+
+    def depends_on(self) -> dict[str, Path]:
+        from econ.tariffs.scenarios import scenario_file
+
+        return {f"scenario {self.scenario}": scenario_file(self.scenario)}
+
 
 class Passthrough(NotebookParameters):
     """notebooks/passthrough.ipynb: pass-through, import demand, the 2025 design, inference, diversion."""
 
     notebook: ClassVar[str] = "passthrough"
     reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
-    reads_raw: ClassVar[tuple[str, ...]] = ("{dataset}/truth.json",)  # the demo world's true parameters
+    reads_optional: ClassVar[tuple[str, ...]] = ("truth",)  # the demo world's true parameters
 
     horizon: Annotated[int, Field(ge=1)] = 12
     cluster: ClusterColumn = "product_id"
@@ -148,8 +162,7 @@ class RareEarthRestrictions(NotebookParameters):
     """notebooks/rare_earth_restrictions.ipynb: losses from China's rare-earth export controls."""
 
     notebook: ClassVar[str] = "rare_earth_restrictions"
-    reads: ClassVar[tuple[str, ...]] = ("imports",)
-    reads_raw: ClassVar[tuple[str, ...]] = ("bea/**/*",)  # input-output tables (else the embedded ones)
+    reads: ClassVar[tuple[str, ...]] = ("imports", "io_tables")
 
     base_year: int = 2024
     restriction: Share = 0.9
@@ -158,6 +171,18 @@ class RareEarthRestrictions(NotebookParameters):
     agreed_share: Share = 1.0
     start: Month = "2024-11"
     end: Month = "2025-12"
+
+
+def _check_scenario(scenario: str) -> str:
+    """A scenario name or file that `econ.tariffs` can load and apply to the timeline, else ValueError
+    saying what is wrong (an unknown name, a missing file, a bad key or date inside it)."""
+    from econ.tariffs import load_scenario, load_timeline
+
+    try:
+        load_scenario(scenario, timeline=load_timeline())
+    except EconError as error:
+        raise ValueError(str(error)) from None
+    return scenario
 
 
 # --------------------------------------------------------------------------- lookup and validation

@@ -17,12 +17,13 @@ from typing import Any, Literal
 
 from tqdm import tqdm
 
-from econ import atomic, paths
+from econ import atomic, manifest, paths
 from econ.lock import home_lock
 from econ.reports import cache, index
+from econ.reports.engines import check_engine, execute_tasks
+from econ.reports.execute import RunResult, RunTask
 from econ.reports.provenance import build_provenance
 from econ.reports.render import notebook_title
-from econ.reports.runner import RunResult, RunTask, check_engine, execute_tasks
 from econ.reports.runs import Run, load_runs
 
 Action = Literal["run", "skip", "blocked"]
@@ -58,9 +59,10 @@ class ReportOutcome:
 
 def plan(runs: Sequence[Run], *, force: bool, show_code: bool, previous: dict[str, Any]) -> list[Decision]:
     """Decide for each run whether to execute it, comparing its key with the previous build's record."""
-    code = cache.code_hash()
+    code = manifest.code_hash()
     folder = paths.reports_dir()
     decisions = []
+    action: Action
     for run in runs:
         key = cache.run_key(run, code=code, show_code=show_code)
         record = previous.get(run.name) or {}
@@ -115,12 +117,12 @@ def run_reports(
     folder = paths.reports_dir()
 
     def decide() -> tuple[dict[str, Any], ReportOutcome]:
-        manifest = index.read_manifest(folder)
-        decisions = plan(selected, force=force, show_code=show_code, previous=manifest["runs"])
+        record = manifest.read_reports_manifest(folder)
+        decisions = plan(selected, force=force, show_code=show_code, previous=record["runs"])
         for decision in decisions:
             verb = {"run": "would run" if dry_run else "run", "skip": "skip", "blocked": "cannot run"}
             echo(f"{verb[decision.action]:>10}  {decision.run.name}: {decision.reason}")
-        return manifest, ReportOutcome(decisions, dry_run=dry_run)
+        return record, ReportOutcome(decisions, dry_run=dry_run)
 
     if dry_run:
         return decide()[1]
@@ -130,11 +132,11 @@ def run_reports(
         # A report killed outright (SIGKILL, power cut) leaves hidden temporary files, never a half report.
         for leftover in (folder, folder / "_failed"):
             atomic.sweep(leftover)
-        manifest, outcome = decide()
+        previous, outcome = decide()
         decisions = outcome.decisions
         shared = build_provenance()
         to_run = [decision for decision in decisions if decision.action == "run"]
-        records: dict[str, Any] = dict(manifest["runs"])
+        records: dict[str, Any] = dict(previous["runs"])
         for decision in decisions:
             if decision.action == "skip":
                 outcome.skipped.append(decision.run.name)
@@ -181,12 +183,12 @@ def run_reports(
 def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> RunTask:
     run = decision.run
     source = run.notebook_path.read_text(encoding="utf-8")
-    processed = cache.processed_manifest(run.dataset) or {}
-    recorded = processed.get("dataset")
-    # The banner follows the processed data, not the notebook's word: only data marked real (and not
-    # flagged synthetic) lose it.
-    is_demo = recorded != "real" or bool(processed.get("synthetic"))
-    dataset = recorded or f"{run.dataset} (no processed manifest; treated as synthetic)"
+    processed = manifest.dataset_manifest_or_none(run.dataset)
+    # The banner follows the processed data, not the notebook's word: only data recorded as real lose it.
+    is_demo = processed is None or processed.synthetic
+    dataset = (
+        processed.dataset if processed else f"{run.dataset} (no processed manifest; treated as synthetic)"
+    )
     import nbformat
 
     title = f"{notebook_title(nbformat.reads(source, as_version=4), run.notebook)} — {run.name}"
@@ -194,7 +196,7 @@ def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> Run
         **shared,
         "dataset": dataset,
         "parameters": run.values,
-        "inputs": {**decision.key.parts["inputs"], **decision.key.parts["raw"]},
+        "inputs": {**decision.key.parts["inputs"], **decision.key.parts["files"]},
         "key": decision.key.key,
     }
     return RunTask(
@@ -278,14 +280,14 @@ def _write_record(
             "dataset": run.dataset,
             "status": "not built",
         }
-    manifest = {
-        "format": index.FORMAT,
+    document = {
+        "format": manifest.REPORTS_FORMAT,
         "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         **shared,
         "runs": runs,
     }
-    index.write_manifest(folder, manifest)
-    index.write_index(folder, manifest)
+    manifest.write_reports_manifest(folder, document)
+    index.write_index(folder, document)
 
 
 def _summarise(outcome: ReportOutcome, folder: Path, echo: Callable[[str], None]) -> None:

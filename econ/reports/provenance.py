@@ -47,8 +47,9 @@ def git_state(folder: str | Path | None = None) -> dict[str, Any]:
         return done.stdout if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    # Untracked files count as dirty too (a new module a notebook imports), except ignored outputs.
-    status = git("status", "--porcelain")
+    # Only changes to tracked files make a tree dirty: a clean clone has untracked generated files (the
+    # home's lock, data, reports), which change nothing a report says.
+    status = git("status", "--porcelain", "--untracked-files=no")
     return {
         "commit": commit.strip() if commit else None,
         "dirty": None if status is None else bool(status.strip()),

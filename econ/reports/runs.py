@@ -25,10 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from econ import paths
-from econ.errors import ParameterError
+from econ import paths, yaml_files
+from econ.errors import EconError, ParameterError
 from econ.reports import params as params_module
 from econ.reports.params import NotebookParameters
 
@@ -63,10 +61,9 @@ class Run:
     def reads_optional(self) -> tuple[str, ...]:
         return type(self.parameters).reads_optional
 
-    @property
-    def reads_raw(self) -> tuple[str, ...]:
-        """The model's raw-file patterns with this run's parameters filled in."""
-        return tuple(pattern.format(**self.values) for pattern in type(self.parameters).reads_raw)
+    def depends_on(self) -> dict[str, Path]:
+        """Files outside the catalog and the code that the run's results depend on (its scenario file)."""
+        return self.parameters.depends_on()
 
 
 def expand_grid(
@@ -96,12 +93,13 @@ def load_runs(
     """
     path = Path(runs_file) if runs_file is not None else paths.runs_file()
     folder = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
+    if not path.is_file():
+        raise ParameterError([("runs", f"{path} not found")])
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ParameterError([("runs", f"{path} not found")]) from None
-    except yaml.YAMLError as error:
-        raise ParameterError([("runs", f"{path} is not valid YAML: {error}")]) from None
+        # a run named twice is refused (not the last one silently kept); dates stay text for the models
+        document = yaml_files.load(path, what="runs file") or {}
+    except EconError as error:
+        raise ParameterError([("runs", str(error))]) from None
     if not isinstance(document, dict) or set(document) - {"runs", "grids"}:
         raise ParameterError([("runs", f"{path}: expected a mapping with keys 'runs' and 'grids'")])
 

@@ -46,7 +46,7 @@ def main() -> int:
     # 1.4 s of this machine's 2; it only checks "iri" formats, which no notebook schema uses. Refusing
     # the import here affects this process alone, which exists only to run notebooks.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    from econ.reports.runner import execute_run
+    from econ.reports.execute import execute_run
 
     tasks = sys.stdin.buffer
     while (task := read_frame(tasks)) is not None:

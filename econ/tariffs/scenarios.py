@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from econ.errors import ScenarioError
+from econ import yaml_files
+from econ.errors import EconError, ScenarioError
 from econ.tariffs.timeline import LAYERS, Timeline, check_partner_key, known_coverages, parse_date
 
 _TOP_KEYS = {"name", "description", "parameters", "overrides", "source", "notes"}
@@ -130,7 +130,8 @@ def scenario_names() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _scenario_file(name_or_path: str | PathLike[str]) -> Path:
+def scenario_file(name_or_path: str | PathLike[str]) -> Path:
+    """The file of a shipped scenario (by name) or a user's (by path); ScenarioError when there is none."""
     text = str(name_or_path)
     if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
         path = Path(text)
@@ -152,11 +153,12 @@ def load_scenario(
 
     When `timeline` is given, partners and coverage groups are checked against it as well.
     """
-    path = _scenario_file(name_or_path)
+    path = scenario_file(name_or_path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"scenario file {path}: not readable YAML ({exc})") from exc
+        # duplicate keys refused; dates kept as text, so a bad one is reported with its key below
+        doc = yaml_files.load(path, what="scenario file")
+    except EconError as exc:
+        raise ScenarioError(str(exc)) from None
     scenario = parse_scenario(doc, path=str(path), parameters=parameters)
     if timeline is not None:
         scenario.apply(timeline)  # raises on unknown partners or coverage, naming the scenario

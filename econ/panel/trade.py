@@ -1,0 +1,173 @@
+"""Builders of the trade panels from rows the readers give: imports, exports, industries, tariff lines.
+
+Pure functions of frames: nothing here opens a file except through `econ.sources` readers handed a path
+by `econ.panel.build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from econ.errors import InputFormatError
+from econ.panel.schemas import (
+    EXPORTS_SCHEMA,
+    IMPORTS_SCHEMA,
+    INDUSTRIES_SCHEMA,
+    TARIFF_LAYERS,
+    TARIFF_LINES_SCHEMA,
+)
+
+
+def read_census(files: Sequence[Path], *, needed: set[str], expected: str) -> pd.DataFrame:
+    """Census rows of every file, each tagged with its file name; a row found twice is an error naming
+    the file."""
+    from econ.sources import census
+
+    frames = []
+    for path in files:
+        frame = census.read(path)
+        absent = needed - set(frame.columns)
+        if absent:
+            raise InputFormatError(path, f"missing variables {sorted(absent)}", expected=expected)
+        frame["source_file"] = path.name
+        frames.append(frame)
+    data = pd.concat(frames, ignore_index=True)
+    duplicated = data.duplicated(["commodity", "partner", "period"], keep=False)
+    if duplicated.any():
+        first = data[duplicated].iloc[0]
+        raise InputFormatError(
+            first["source_file"],
+            f"duplicate row for HS10 {first['commodity']}, partner {first['partner']}, {first['period']}",
+            expected="one row per commodity × country × month across the census files",
+        )
+    return data
+
+
+def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
+    """The numbered lines of the HTS revision the dataset uses (see TARIFF_LINES_SCHEMA)."""
+    from econ.sources import hts
+
+    lines = pd.concat([hts.read(path) for path in files], ignore_index=True)
+    lines = lines.loc[lines["hts8"].notna().to_numpy()].reset_index(drop=True)
+    frame = lines[[c for c in TARIFF_LINES_SCHEMA if c != "chapter99"]].astype(
+        {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
+    )
+    frame["mfn_ad_valorem"] = lines["mfn_ad_valorem"].astype("float64")
+    frame["chapter99"] = [
+        list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]
+    ]
+    frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
+    return frame[list(TARIFF_LINES_SCHEMA)]
+
+
+def schedule_from_lines(lines: pd.DataFrame) -> Any:
+    """An `econ.tariffs.Schedule` built in memory from processed tariff lines."""
+    from econ.tariffs import Schedule
+
+    hts10 = lines["hts10"].where(lines["hts10"].str.len() == 10)
+    products = pd.DataFrame(
+        {
+            "hs8": lines["hts8"].to_numpy(),
+            "hs10": hts10.astype(object).where(hts10.notna(), None).to_numpy(),
+            "mfn_ad_valorem": lines["mfn_ad_valorem"].to_numpy(),
+            "chapter99": lines["chapter99"].to_numpy(),
+        }
+    )
+    return Schedule(products)
+
+
+def trade_keys(raw: pd.DataFrame) -> pd.DataFrame:
+    """The keys every trade panel starts with (TRADE_KEYS), from Census rows read by econ.sources.census."""
+    bad = raw["commodity"].str.len() != 10
+    if bad.any():
+        row = raw[bad].iloc[0]
+        raise InputFormatError(
+            row["source_file"], f"commodity {row['commodity']!r} is not an HS10 code", expected="10 digits"
+        )
+    hs10 = raw["commodity"].astype(str)
+    return pd.DataFrame(
+        {
+            "hs10": hs10,
+            "hs8": hs10.str[:8],
+            "hs6": hs10.str[:6],
+            "chapter": hs10.str[:2],
+            "partner": raw["partner"].astype(str),
+            "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
+            "month": raw["period"].dt.to_timestamp(),
+        }
+    )
+
+
+def month_id(month: pd.Series) -> pd.Series:
+    """year·12 + month − 1: consecutive integers, so differences in months are differences of ids."""
+    return (month.dt.year * 12 + month.dt.month - 1).astype("int32")
+
+
+def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The imports panel from Census imports/hs rows and the HTS lines (see econ.panel.schemas)."""
+    panel = trade_keys(raw).assign(
+        value=raw["con_val_mo"].astype("float64"),
+        general_value=raw.get("gen_val_mo", raw["con_val_mo"]).astype("float64"),
+        duty=raw["cal_dut_mo"].astype("float64"),
+        # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
+        quantity=raw.get("con_qy1_mo", pd.Series(0.0, index=raw.index)).astype("float64"),
+        quantity_unit=raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quantity = panel["quantity"].where(panel["quantity"] > 0)
+        panel["unit_value"] = panel["value"] / quantity
+        panel["unit_value_incl_duty"] = (panel["value"] + panel["duty"]) / quantity
+        panel["collected_rate"] = panel["duty"] / panel["value"].where(panel["value"] > 0)
+
+    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
+    for layer in TARIFF_LAYERS:
+        panel[layer] = rates[layer].to_numpy(dtype="float64")
+    panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
+
+    panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
+    panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
+    panel["month_id"] = month_id(panel["month"])
+    panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
+    return panel[list(IMPORTS_SCHEMA)]
+
+
+def exports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """The exports panel from Census exports/hs rows: value and China's retaliatory tariff."""
+    panel = trade_keys(raw).assign(value=raw["all_val_mo"].astype("float64"))
+    rates = schedule_from_lines(lines).monthly_rates(
+        panel[["hs10", "hs8", "partner", "month"]], flow="exports"
+    )
+    panel["china_retaliation"] = rates["china_retaliation"].to_numpy(dtype="float64")
+    panel["month_id"] = month_id(panel["month"])
+    panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
+    return panel[list(EXPORTS_SCHEMA)]
+
+
+def industries_panel(
+    imports: pd.DataFrame, hs_naics: Path, bea_naics: Path
+) -> tuple[pd.DataFrame, list[Any]]:
+    """HS10 → NAICS → BEA summary and detail for every HS10 line of the imports panel, with the match
+    reports (shares of import value matched exactly, through a parent code, and not at all)."""
+    from econ import concord
+
+    lines = imports.groupby("hs10", observed=True)["value"].sum().reset_index()
+    with_naics, naics_report = concord.hs10_to_naics(lines, concord.read_hs_naics(hs_naics))
+    bea = concord.read_bea_naics(bea_naics)
+    with_summary, summary_report = concord.naics_to_bea(with_naics, bea, level="summary")
+    with_detail, _ = concord.naics_to_bea(with_naics, bea, level="detail")
+    table = pd.DataFrame(
+        {
+            "hs10": lines["hs10"].astype(str),
+            "naics": with_naics["naics"].astype(str),
+            "naics_match": with_naics["naics_match"].astype(str),
+            "bea_summary": with_summary["bea_summary"].astype(str),
+            "bea_detail": with_detail["bea_detail"].astype(str),
+            "bea_match": with_summary["bea_match"].astype(str),
+        }
+    )
+    return table[list(INDUSTRIES_SCHEMA)], [naics_report, summary_report]
