@@ -106,7 +106,7 @@ def test_pe_draws_are_joint_when_given_a_covariance():
     rng = np.random.default_rng(0)
     params = trade.Parameters(0.9, 2.5, 1.2)
     draws = np.array(
-        [[d.passthrough, d.sigma, d.eta] for d in (trade._draw(params, cov, rng) for _ in range(4000))]
+        [[d.passthrough, d.sigma, d.eta] for d in (trade._draw(params, cov, rng) for _ in range(1500))]
     )
     assert np.corrcoef(draws[:, 0], draws[:, 1])[0, 1] == pytest.approx(-0.9, abs=0.03)
     assert draws[:, 2].std() == pytest.approx(0.3, rel=0.06)
