@@ -63,8 +63,10 @@ def one_draw(seed: int, scale: float) -> list[dict]:
         params["passthrough"],
     )
     design = did_2025(panel, panel.attrs["rates"])
-    for row in design.events.itertuples(index=False):
-        add(f"event_{row.event}", row.estimator, row.effect, row.std_error, truth["events"][row.event])
+    for event, estimator, effect, se in design.events[
+        ["event", "estimator", "effect", "std_error"]
+    ].to_numpy():
+        add(f"event_{event}", str(estimator), float(effect), float(se), truth["events"][event])
     return rows
 
 
