@@ -204,8 +204,10 @@ plots.label_synthetic(figure, dataset)
 # two-way fixed-effects event study and Sun–Abraham are the same regression; Gardner's two stage and
 # Callaway–Sant'Anna (controls in the same product, the whole reference period as base) weight each
 # treated row equally instead of by its within-variation, hence their small differences. The "dose"
-# regression assumes one static elasticity for every month; where it departs from the event estimates,
-# responses are not proportional to the month's tariff (lags, anticipation, composition).
+# regression assumes one static elasticity for every month and measures the tariff by the statutory rate;
+# where it departs from the event estimates, responses are not proportional to the month's statutory
+# tariff (lags, anticipation, composition, or a rate paid below the statutory one, as for goods claiming
+# USMCA preferences).
 #
 # The earlier design reported −0.06 (two-way fixed effects) against +1.00 (Sun–Abraham) for "the
 # Geneva cut". Both are contrasts of the one path above:
