@@ -26,7 +26,7 @@ from econ import panel
 from econ.reports import cache
 
 KILLER = Path(__file__).parent / "fixtures" / "reliability" / "kill_at_replace.py"
-PANELS = ("tariff_lines", "imports", "exports", "industries", "io_tables")
+PANELS = ("tariff_lines", "imports", "exports", "industries", "minerals", "io_tables")
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
