@@ -107,6 +107,15 @@ def schedule(dataset: Dataset = "demo") -> Any:
 def dataset_note(dataset: Dataset) -> str:
     """One paragraph (Markdown) saying what data a report stands on — plainly synthetic for the demo."""
     found = manifest(dataset)
+    world = truth(dataset).get("world") if "truth" in found.outputs else None
+    if world == "structural":
+        return (
+            "**Synthetic demo data — not real statistics.** This report runs on the *structural* demo world "
+            "(`econ demo --world structural`): made-up trade flows in the Census and USITC formats from a "
+            "data-generating process the estimators did not write (exporters' prices adjusting with lags, "
+            "anticipation, inventories, code changes, exclusions), with its own tariff table and known true "
+            f"effects. Its figures test the methods, not the US economy. (Built {found.created}.)"
+        )
     if found.synthetic:
         return (
             "**Synthetic demo data — not real statistics.** This report runs on the demo world written by "
