@@ -61,11 +61,11 @@ def _child(command: list[str], home: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 4.0])
-    parser.add_argument(IN_MEMORY, nargs="?", help=argparse.SUPPRESS)
+    parser.add_argument("mode", nargs="?", choices=[IN_MEMORY], help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.in_memory:  # the child process of the in-memory way
+    if args.mode == IN_MEMORY:  # the child process of the in-memory way
         in_memory_build(Path(args.home), Path(args.out))
         return 0
     econ = [sys.executable, "-m", "econ.cli"]
