@@ -172,7 +172,10 @@ def test_index_and_manifest_list_every_run(built):
     for name in OK_RUNS:
         assert f'href="{name}.html"' in index
     assert 'href="_failed/broken.ipynb"' in index
-    assert "x=3.0" in index and "&lt;script&gt;" in index and "<script>alert" not in index
+    assert "<code>x</code> = 3.0" in index and "&lt;script&gt;" in index and "<script>alert" not in index
+    assert 'href="compare-square_x.html"' in index  # the grid's comparison page
+    comparison = (reports / "compare-square_x.html").read_text()
+    assert "square_1.0" in comparison and "square_3.0" in comparison and 'class="differs"' in comparison
     umask = os.umask(0)
     os.umask(umask)
     for path in [reports / "index.html", reports / "manifest.json", reports / "square_1.0.html"]:
