@@ -210,12 +210,15 @@ def _vega_bundle() -> str:
 
     from econ import atomic, paths
 
-    cache = paths.home() / ".cache" / f"vega-bundle-{vl_convert.__version__}.js"
+    cache = paths.home() / ".cache" / f"vega-bundle-{vl_convert.__version__}-ascii.js"
     if cache.is_file():
         return cache.read_text(encoding="utf-8")
-    # "</script" inside the library would end the page's <script> element early; "<\/" is the same
-    # text to JavaScript.
-    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    # "</script" inside the library would end the page's <script> element early, and the browser hashes
+    # a script's text as it decoded it (the page's policy admits the library by that hash): so the text
+    # is made plain ASCII, each other character escaped as JavaScript reads it inside the strings where
+    # the library has them ("…" as "\u2026"), and "</" is written "<\/", the same text to JavaScript.
+    bundle = vl_convert.javascript_bundle().encode("ascii", "backslashreplace").decode("ascii")
+    bundle = bundle.replace("</script", "<\\/script")
     with contextlib.suppress(OSError):  # a read-only home still renders, only slower
         atomic.write_text(cache, bundle)
     return bundle

@@ -95,9 +95,18 @@ def _figure_html(name: str, figure: Figure) -> str:
 
 def _settings(values: Mapping[str, Any]) -> str:
     return ", ".join(
-        f"<code>{html.escape(str(key))}</code> = {html.escape(_value(value))}"
+        f"<code>{html.escape(str(key))}</code> = {html.escape(_shown(str(key), value))}"
         for key, value in values.items()
     )
+
+
+def _shown(name: str, value: Any) -> str:
+    # a partner parameter holds a Census code: the reader wants the country
+    if name == "partner" and isinstance(value, str):
+        from econ import names
+
+        return f"{names.country(value)} ({value})"
+    return _value(value)
 
 
 def _value(value: Any) -> str:
@@ -230,7 +239,7 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
     rows = []
     for key in keys:
         mark = ' class="differs"' if key in differs else ""
-        cells = "".join(f"<td>{html.escape(_value(parameters[name].get(key)))}</td>" for name in names)
+        cells = "".join(f"<td>{html.escape(_shown(key, parameters[name].get(key)))}</td>" for name in names)
         rows.append(f'<tr{mark}><th scope="row">parameter <code>{html.escape(key)}</code></th>{cells}</tr>')
     for key in figure_names:
         sample = next(found[key] for found in figures.values() if key in found)
