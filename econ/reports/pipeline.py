@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from econ import atomic, manifest, paths
 from econ.lock import home_lock
-from econ.reports import cache, commit, index
+from econ.reports import cache, commit, index, needs
 from econ.reports.engines import check_engine, execute_tasks
 from econ.reports.execute import RunResult, RunTask
 from econ.reports.provenance import build_provenance
@@ -75,6 +75,8 @@ def plan(runs: Sequence[Run], *, force: bool, show_code: bool, previous: dict[st
                     f"(run `econ build --data {run.dataset}` first)"
                 ),
             )
+        elif unmet := needs.cannot_serve(run.parameters):
+            action, reason = "blocked", unmet
         elif force:
             action, reason = "run", "forced (--force)"
         elif not record or record.get("status") == "not built":
