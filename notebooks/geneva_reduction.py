@@ -193,7 +193,7 @@ axis = formatting.header("Change in the cost to buyers", "usd_bn", period="a yea
 base = alt.Chart(bars).encode(y=alt.Y("industry:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)))
 chart = (
     base.mark_bar(color=plots.PALETTE[0]).encode(
-        x=alt.X("cost:Q", title=axis),
+        x=alt.X("cost:Q", title=axis, scale=alt.Scale(zero=True, nice=True)),
         tooltip=[
             alt.Tooltip("industry:N"),
             alt.Tooltip("cost:Q", format=",.2f", title=axis),

@@ -159,7 +159,8 @@ def comparison_name(origin: str) -> str:
 
 
 def grids(manifest: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Each grid's comparison page name -> its runs, in the order of the record."""
+    """Each grid's comparison page name -> its runs, in the order of the record (a grid of one run has
+    no comparison page: `write_index` writes pages for grids of two or more)."""
     found: dict[str, list[str]] = {}
     for name, record in (manifest.get("runs") or {}).items():
         origin = str(record.get("origin") or "")
@@ -200,12 +201,14 @@ def index_html(manifest: Mapping[str, Any]) -> str:
     if single:
         sections.append("<h2>Reports</h2>" + "".join(_run_html(name, records[name]) for name in single))
     for page, names in in_grid.items():
-        notebook = str(records[names[0]].get("notebook", ""))
-        sections.append(
-            f"<h2>{html.escape(notebook.replace('_', ' ').capitalize())}: {len(names)} runs of one grid "
-            f'(<a href="{html.escape(page)}">compare them side by side</a>)</h2>'
-            + "".join(_run_html(name, records[name]) for name in names)
+        notebook = str(records[names[0]].get("notebook", "")).replace("_", " ").capitalize()
+        heading = (
+            f'{html.escape(notebook)}: {len(names)} runs of one grid (<a href="{html.escape(page)}">compare '
+            "them side by side</a>)"
+            if len(names) > 1
+            else f"{html.escape(notebook)}: a grid of one run"
         )
+        sections.append(f"<h2>{heading}</h2>" + "".join(_run_html(name, records[name]) for name in names))
     git = manifest.get("git") or {}
     commit = git.get("commit") or "unknown"
     dirty = " (with uncommitted changes)" if git.get("dirty") else ""
@@ -228,7 +231,12 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
     keys = list(dict.fromkeys(key for values in parameters.values() for key in values))
     differs = {key for key in keys if len({_value(values.get(key)) for values in parameters.values()}) > 1}
     figures = {name: _figures(record) for name, record in records.items()}
-    figure_names = list(dict.fromkeys(key for found in figures.values() for key in found))
+    # text figures (the scenario's name, the date) repeat the parameters above them
+    figure_names = list(
+        dict.fromkeys(
+            key for found in figures.values() for key, figure in found.items() if figure.unit != "text"
+        )
+    )
     head = "".join(
         f'<th scope="col"><a href="{html.escape(str(records[name].get("html") or ""))}">'
         f"{html.escape(name)}</a></th>"
@@ -298,7 +306,7 @@ def _comparison_chart(
     data = pd.DataFrame(rows)
     base = alt.Chart(data).encode(y=alt.Y("run:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)))
     bars = base.mark_bar(color=plots.PALETTE[0]).encode(
-        x=alt.X("value:Q", title=axis), tooltip=["run", "value"]
+        x=alt.X("value:Q", title=axis, scale=alt.Scale(zero=True)), tooltip=["run", "value"]
     )
     whiskers = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
     chart = (bars + whiskers).properties(width=620, height=40 * len(rows), title=axis)
@@ -316,5 +324,6 @@ def _comparison_chart(
 def write_index(folder: Path, manifest: Mapping[str, Any]) -> None:
     """Write the index and every grid's comparison page."""
     for page, names in grids(manifest).items():
-        atomic.write_text(folder / page, comparison_html(manifest, names))
+        if len(names) > 1:
+            atomic.write_text(folder / page, comparison_html(manifest, names))
     atomic.write_text(folder / "index.html", index_html(manifest))
