@@ -206,18 +206,21 @@ _BOOT = """(function () {
 def _vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script (vl-convert bundles them offline; 0.9 MB), cached
     under ECON_HOME/.cache by vl-convert's version, since bundling takes seconds."""
+    from importlib.metadata import version
+
     import vl_convert
 
     from econ import atomic, paths
 
-    cache = paths.home() / ".cache" / f"vega-bundle-{vl_convert.__version__}-ascii.js"
+    cache = paths.home() / ".cache" / f"vega-bundle-{version('vl-convert-python')}-ascii.js"
     if cache.is_file():
         return cache.read_text(encoding="utf-8")
     # "</script" inside the library would end the page's <script> element early, and the browser hashes
     # a script's text as it decoded it (the page's policy admits the library by that hash): so the text
     # is made plain ASCII, each other character escaped as JavaScript reads it inside the strings where
     # the library has them ("…" as "\u2026"), and "</" is written "<\/", the same text to JavaScript.
-    bundle = vl_convert.javascript_bundle().encode("ascii", "backslashreplace").decode("ascii")
+    library = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits snippet's default
+    bundle = library.encode("ascii", "backslashreplace").decode("ascii")
     bundle = bundle.replace("</script", "<\\/script")
     with contextlib.suppress(OSError):  # a read-only home still renders, only slower
         atomic.write_text(cache, bundle)

@@ -257,8 +257,9 @@ def _write_result(
     failed_path = folder / "_failed" / f"{name}.ipynb"
     timing = {"started": result.started, "duration_s": round(result.duration_s, 3)}
     if not result.ok:
-        if result.failed_notebook is not None:
-            commit.write_or_stop(failed_path, lambda: atomic.write_text(failed_path, result.failed_notebook))
+        kept = result.failed_notebook
+        if kept is not None:
+            commit.write_or_stop(failed_path, lambda: atomic.write_text(failed_path, kept))
         relative = f"_failed/{name}.ipynb" if result.failed_notebook is not None else None
         records[name] = _record(
             decision,
