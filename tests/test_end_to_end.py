@@ -89,14 +89,7 @@ def _pages(home: Path) -> list[Path]:
         "compare-geneva_reduction_scenario.html",
         *GENEVA_PAGES,
         "manifest.json",
-        pytest.param(
-            "tariff_timeline.html",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="notebooks/tariff_timeline.py puts the panel's partner_name into Markdown unescaped; "
-                "its owner adopts econ.names.country / econ.formatting.markdown_text",
-            ),
-        ),
+        "tariff_timeline.html",
     ],
 )
 def test_no_page_carries_text_from_the_data_as_live_markup(home: Path, page: str) -> None:
@@ -132,10 +125,8 @@ def test_a_browser_renders_every_figure_without_a_console_error(home: Path, page
 @pytest.mark.parametrize("page", ["index.html", "compare-geneva_reduction_scenario.html", *GENEVA_PAGES])
 def test_pages_show_no_code_path_warning_or_nan(home: Path, page: str) -> None:
     text = (home / "reports" / page).read_text(encoding="utf-8")
-    body = re.sub(
-        r"<script>.*?</script>|<section class=\"econ-provenance\".*?</section>", "", text, flags=re.S
-    )
-    visible = re.sub(r"<[^>]+>", " ", body)
+    hidden = r"<script\b.*?</script>|<style\b.*?</style>|<section class=\"econ-provenance\".*?</section>"
+    visible = re.sub(r"<[^>]+>", " ", re.sub(hidden, "", text, flags=re.S))
     for bad in ("NaN", "nan%", "None", "Warning", "Traceback", str(home), "/work/", "site-packages"):
         assert bad not in visible, (bad, page)
     # partners by name, not by Census code (a code may follow its name in brackets)

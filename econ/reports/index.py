@@ -73,8 +73,15 @@ def lead_figures(record: Mapping[str, Any], count: int = 3) -> dict[str, Figure]
 
 
 def run_title(name: str, record: Mapping[str, Any]) -> str:
+    """The title the run's page states, else its notebook in words with the parameters it changes."""
     story = record.get("story") or {}
-    return str(story.get("title") or name.replace("_", " "))
+    if story.get("title"):
+        return str(story["title"])
+    notebook = str(record.get("notebook") or name).replace("_", " ").capitalize()
+    changed = record.get("changed") or {}
+    if not changed:
+        return notebook
+    return f"{notebook}: " + ", ".join(f"{key} {_shown(key, value)}" for key, value in changed.items())
 
 
 def _figure_html(name: str, figure: Figure) -> str:
