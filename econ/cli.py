@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -45,10 +46,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from econ import panel
+    from econ.panel import coverage
 
-    manifest = panel.build(dataset=args.data, force=args.force)
+    manifest = panel.build(dataset=args.data, force=args.force, vintage=args.vintage, strict=args.strict)
     for line in manifest.summary_lines():
         print(line)
+    for line in coverage.lines(manifest.coverage):
+        print(f"  coverage: {line}")
     return 0
 
 
@@ -106,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="read raw files and write processed Parquet panels")
     build.add_argument("--data", choices=["demo", "real"], default="demo", help="dataset to build")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument(
+        "--vintage", metavar="NAME", help="take the real Census files from this vintage folder"
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="a file with no rows, or rows no panel takes, is an error"
+    )
     build.set_defaults(handler=_cmd_build)
 
     report = sub.add_parser("report", help="run the notebooks of reports/runs.yaml and render HTML")
@@ -133,6 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("econ: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `econ build | head`: the reader left; nothing more to say to it
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again (Python's docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         if args.debug:
             raise

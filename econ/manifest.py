@@ -194,10 +194,11 @@ class DatasetManifest:
     def summary_lines(self) -> list[str]:
         """What `econ build` prints: each output with its rows, then the notes."""
         verb = "up to date" if self.skipped else "built"
-        kind = "synthetic" if self.synthetic else "real"
-        lines = [f"{self.dataset} ({kind}): {verb} ({len(self.inputs)} raw files)"]
+        kind = "synthetic data" if self.synthetic else "the agencies' files"
+        lines = [f"{self.dataset}: {verb} from {len(self.inputs)} raw files ({kind})"]
         for name, out in self.outputs.items():
-            lines.append(f"  {name}: {out.get('rows', 0):,} rows → {out['path']}")
+            size = f"{out['rows']:,} rows" if out.get("rows") else "file"
+            lines.append(f"  {name}: {size} → {out['path']}")
         lines.extend(f"  note: {note}" for note in self.notes)
         return lines
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -12,13 +14,15 @@
 # ---
 
 # %% [markdown]
-# # US tariffs on imports from one partner, statutory and collected, 2017–2025
+# # US tariffs on imports from one partner, statutory and collected
 #
-# What the schedule said (the **statutory** rate: MFN, Section 301, Section 232 and the 2025 IEEPA
-# duties, stacked as customs stacks them) beside what was paid (the **collected** rate: calculated duty ÷
-# customs value of imports for consumption), for one partner against all others, month by month and by HS
-# chapter; and the trade-weighted average tariff with fixed base-year weights, the measure of the PIIE
-# chart, which moves only when the schedule moves.
+# What the schedule said (the **statutory** rate: MFN, Sections 301, 232, 201, 122 and 338 and the IEEPA
+# duties of 2025 until the Supreme Court voided them, stacked as customs stacks them) beside what was paid
+# (the **collected** rate: calculated duty ÷ customs value of imports for consumption), for one partner
+# against all others, month by month and by HS chapter; the gap between the two split into preferences,
+# exclusions, ad valorem equivalents of specific duties and a residual; and the trade-weighted average
+# tariff with fixed base-year weights, the measure of the PIIE chart, which moves only when the schedule
+# moves.
 
 # %% tags=["parameters"]
 dataset: str = "demo"
@@ -38,6 +42,8 @@ display(Markdown(panel.dataset_note(dataset)))
 
 imports = panel.load("imports", dataset)
 imports = imports[(imports["month"] >= start) & (imports["month"] <= end)]
+note = tariffs.projection_note(imports["month"])  # rates past the timeline's known-through date
+display(Markdown(note or f"The tariff timeline is known through {tariffs.known_through():%d %B %Y}."))
 name = imports.loc[imports["partner"] == partner, "partner_name"].iloc[0].title()
 imports["partners"] = imports["partner"].eq(partner).map({True: name, False: "All other partners"})
 
@@ -101,18 +107,42 @@ figure = plots.rate_bars(
 )  # fmt: skip
 
 # %% [markdown]
+# ## Where statutory and collected part ways
+# The gap between the duty collected and the schedule's ad valorem rates, month by month for the partner,
+# split into: the **ad valorem equivalents** of specific and compound duties (from the panel's own unit
+# values), **preferences** (the share of imports claiming USMCA or KORUS), Section 301 product
+# **exclusions**, and the **residual** (drawback, foreign-trade zones, entries straddling a change, and
+# whatever the schedule gets wrong). The four terms add up to the gap.
+
+# %%
+schedule = panel.schedule(dataset)
+lines = panel.load("tariff_lines", dataset)
+ours = imports[imports["partner"] == partner]
+ave = tariffs.ad_valorem_equivalents(ours, lines)
+rated = schedule.monthly_rates(ours[["hs10", "hs8", "partner", "month", "value", "duty"]], ave=ave, layers=[])
+terms = tariffs.reconcile(rated, by=["partner", "month"])
+long = terms.melt(
+    id_vars=["month"], value_vars=["gap", *tariffs.RECONCILIATION_TERMS], var_name="term", value_name="rate"
+)
+figure = plots.rate_lines(
+    long, x="month", y="rate", hue="term", dataset=dataset, ylabel="share of customs value",
+    title=f"Collected less statutory (ad valorem) on imports from {name}, and its parts",
+)  # fmt: skip
+plots.percent_axis(figure.axes[0], decimals=1)  # the terms are tenths of a point
+figures = headline(residual_mean_abs=terms["residual"].abs().mean(), gap_last_month=terms["gap"].iloc[-1])
+
+# %% [markdown]
 # ## Trade-weighted average tariff with fixed weights
 # Each HS8 line's statutory rate on each date, weighted by the partner's imports of that line in the base
 # year (2017, before the Section 301 tariffs, as in the PIIE chart), split into its layers.
 
 # %%
-schedule = panel.schedule(dataset)
 weights = tariffs.base_year_weights(imports[imports["partner"] == partner], year=2017)
 # The 1st and 15th of each month, so that mid-month changes (Geneva took effect on 14 May) show.
 dates = pd.date_range(f"{max(start, '2018-01')}-01", f"{end}-15", freq="SMS")
 average = tariffs.average_tariff(schedule, weights, dates=dates)
 figure = plots.layer_areas(
-    average, x="date", layers=list(panel.TARIFF_LAYERS), dataset=dataset,
+    average, x="date", layers=list(tariffs.OUTPUT_LAYERS), dataset=dataset,
     title=f"Average US tariff on imports from {name}, fixed 2017 weights",
 )  # fmt: skip
 figures = headline(average_tariff_peak=average["total"].max(), average_tariff_last=average["total"].iloc[-1])

@@ -195,7 +195,7 @@ def test_next_build_after_kills_completes(world: Path, monkeypatch: pytest.Monke
     new_month_of_data(world)
     done = econ(world, "build")
     assert done.returncode == 0, done.stderr
-    assert "demo (synthetic): built" in done.stdout
+    assert "demo: built" in done.stdout
     assert differs(load_all(world, monkeypatch), previous)
 
 

@@ -22,7 +22,7 @@ CHINA, HONG_KONG, JAPAN, CANADA = "5700", "5820", "5880", "1220"
 # List 1 and in the 2024 review's steel group), one Annex II line (rare-earth metals).
 LINES = {
     "list1": ("84581100", ["9903.88.01"], 0.044),
-    "list2": ("39174000", ["9903.88.02"], 0.031),
+    "list2": ("39012010", ["9903.88.02"], 0.031),  # polyethylene: on List 2, not in Annex II
     "list3": ("94036080", ["9903.88.03"], 0.0),
     "list4a": ("61091000", ["9903.88.15"], 0.165),
     "none": ("95030000", ["9903.88.16"], 0.0),
@@ -62,8 +62,9 @@ def d(text: str) -> date:
 
 
 def reference_rate(line: str, partner: str, day: date) -> dict[str, float]:
-    """FACTS §1 for the test lines, plus for Japan the steel quota of 2022-04-01 to 2025-03-12 and the
-    15% all-in reciprocal rate from 2025-08-07."""
+    """FACTS §1 for the test lines, plus for Japan the steel quota of 2022-04-01 to 2025-03-12, the
+    Annex I rate of EO 14257 on 2025-04-09 (paused from 12:01 a.m. 2025-04-10 by EO 14266) and the 15%
+    all-in reciprocal rate from 2025-08-07."""
     china = partner == CHINA
     s301 = 0.0
     if china:
@@ -91,6 +92,8 @@ def reference_rate(line: str, partner: str, day: date) -> dict[str, float]:
         reciprocal = 0.10
         if china and d("2025-04-09") <= day < d("2025-05-14"):
             reciprocal = 0.84 if day == d("2025-04-09") else 1.25
+        if partner == JAPAN and day == d("2025-04-09"):  # EO 14257 Annex I: 24%, in force for one day
+            reciprocal = 0.24
         if partner == JAPAN and day >= d("2025-08-07"):  # 15% all-in: what MFN leaves of 15%
             reciprocal = max(0.0, 0.15 - mfn)
     layers = {"mfn": mfn, "section301": s301, "section232": s232, "ieepa_fentanyl": fentanyl}

@@ -131,7 +131,8 @@ def test_from_hts_reads_mfn_and_chapter99(fixtures) -> None:
     # EV batteries (HS10) are Section 232 auto parts from 2025-05-03, rare earths are in Annex II: both
     # exempt from the reciprocal duty.
     np.testing.assert_allclose(got["section232"], [0.25, 0.0, 0.0, 0.0, 0.0])
-    np.testing.assert_allclose(got["ieepa_reciprocal"], [0.0, 0.10, 0.10, 0.0, 0.10])
+    # Lithium-ion batteries (8507.60) are on the compiled Annex II list too.
+    np.testing.assert_allclose(got["ieepa_reciprocal"], [0.0, 0.0, 0.10, 0.0, 0.10])
     assert schedule.non_ad_valorem_lines == 1  # wine: 6.3¢/liter
     assert got.attrs["tariffs"]["rows_hs10_fell_back_to_hs8"] == 1  # 2204215000 has no HS10 line
 

@@ -14,6 +14,8 @@ What it writes under data/raw/demo/ (``econ.paths.demo_dir()``):
   HS10 × country × month, 2017-01 … 2025-12): a JSON array of string arrays with the header first, the
   aggregate rows the real API mixes in (total for all countries, regional groupings), and zeros where the
   API reports them.
+* ``usgs/*.csv`` — USGS Mineral Commodity Summaries tables in the data release's format, with the FACTS
+  §4 figures for rare earths, gallium, germanium, antimony, scandium and yttrium (``econ.demo.minerals``).
 * ``truth.json`` — the seed, the scale, the true parameters and the calibration achieved.
 
 How the world works (all parameters in ``TrueParameters``): for product *i* (HS10), partner *j* and
@@ -59,6 +61,7 @@ from econ.demo.catalogue import (
     PARTNERS,
     make_products,
 )
+from econ.demo.minerals import write_usgs
 from econ.demo.world import DemoWorld, TrueParameters, calibrate, simulate, simulate_exports
 from econ.demo.writers import (
     CENSUS_HEADER,
@@ -143,6 +146,7 @@ def _write_world(*, seed: int, scale: float, truth: TrueParameters, target: Path
     bea_concordance = target / "concord" / "BEA-NAICS-Concordance.xlsx"
     write_bea_concordance(bea_concordance)
     files += [hs_concordance, bea_concordance]
+    files += write_usgs(target / "usgs")  # USGS tables in the release's format, synthetic, FACTS §4
     exports = export_rows(simulate_exports(seed=seed, truth=truth, schedule=schedule))
     for year, rows in exports.groupby(exports["month"].dt.year):
         path = target / "census" / f"exports_hs10_{year}.json"

@@ -41,6 +41,7 @@ PARTNERS: tuple[tuple[str, str, float, float], ...] = (
 )
 # Share of MFN duty not paid because imports claim a free-trade-agreement preference (USMCA, KORUS).
 FTA_PREFERENCE = {"2010": 0.85, "1220": 0.90, "5800": 0.75}
+USMCA: tuple[str, ...] = ("2010", "1220")  # Mexico, Canada
 
 # Census groupings the real API mixes in among countries (codes and names as the API returns them).
 GROUPINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -151,10 +152,33 @@ NAMED_PRODUCTS: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("8517130000", "Smartphones", "NO", "Free", None),
     ("9503000090", "Toys: other", "NO", "Free", None),
 )
-# China's 2024 exports to the US of rare-earth lines (FACTS §4): HS 2846 compounds $116.1M (68% of
-# $170.5M); HS 2805.30 metals, $4.7M in all, of which China's 70% share of compounds and metals.
-RARE_EARTH_CHINA_2024: dict[str, float] = {"2846": 116.1e6, "280530": 0.70 * 4.7e6}
-RARE_EARTH_CHINA_SHARE = 0.70  # China's share of US rare-earth compound and metal imports, 2020–23
+# US imports in 2024 of the lines China's export controls reach (FACTS §4 and the rare-earth model's
+# sourced table econ/models/data/us_imports_2024.csv): HS prefix → (China's value, China's share of the
+# US total). Rare-earth compounds 2846: $116.1M of $170.5M; metals 2805.30: $4.7M, China 70%; permanent
+# magnets 8505.11: $485M, China 75%; gallium 8112.92.10: $5.5M, China about 20%; germanium 8112.92.60:
+# $42M, about 15%; antimony 8110.10: $86M, about 60%. Tiny beside China's $429B, so they are set apart and
+# kept out of the chapter calibration.
+RESTRICTED_2024: dict[str, tuple[float, float]] = {
+    "2846": (116.1e6, 116.1 / 170.5),
+    "280530": (0.70 * 4.7e6, 0.70),
+    "850511": (364e6, 0.75),
+    "81129210": (0.20 * 5.5e6, 0.20),
+    "81129260": (0.15 * 42e6, 0.15),
+    "811010": (0.60 * 86e6, 0.60),
+}
+# China's shipments of these lines after the controls, relative to before (month → factor on China's
+# value). Magnets follow China's published exports of magnets to the US against their 2024 level (May
+# 2025 46 t, −93% y/y; June 353 t; July 619 t, +5% y/y; August 589 t; September 420.5 t; October about
+# 656 t — FACTS §4; the baseline is the 2024 month those y/y changes imply, about 620 t); April 2025, when
+# licensing began on the 4th, is taken halfway (an assumption: no figure is published). Gallium, germanium
+# and antimony: banned from 2024-12-03, so China's value falls to a trace (2%, an assumption) from December.
+MAGNET_PATH_2025: dict[str, float] = {
+    "2025-04": 0.54, "2025-05": 0.075, "2025-06": 0.57, "2025-07": 1.0, "2025-08": 0.95, "2025-09": 0.68,
+    "2025-10": 1.06,
+}  # fmt: skip
+BANNED_FROM = "2024-12"
+BANNED_LINES: tuple[str, ...] = ("81129210", "81129260", "811010")
+BANNED_TRACE = 0.02
 
 _UNITS = {
     "machinery": "NO", "consumer": "NO", "apparel": "DOZ", "jewellery": "NO", "materials": "KG",

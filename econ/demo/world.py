@@ -18,6 +18,9 @@ import pandas as pd
 from scipy import optimize
 
 from econ.demo.catalogue import (
+    BANNED_FROM,
+    BANNED_LINES,
+    BANNED_TRACE,
     CALIBRATED_CHAPTERS,
     CHINA,
     CHINA_2024_LISTED_SHARE,
@@ -26,11 +29,12 @@ from econ.demo.catalogue import (
     FIRST_MONTH,
     FTA_PREFERENCE,
     LAST_MONTH,
+    MAGNET_PATH_2025,
     NAMED_PRODUCTS,
     OTHER,
     PARTNERS,
-    RARE_EARTH_CHINA_2024,
-    RARE_EARTH_CHINA_SHARE,
+    RESTRICTED_2024,
+    USMCA,
     chapter_targets,
     export_products,
 )
@@ -162,9 +166,13 @@ def simulate(*, seed: int, truth: TrueParameters, schedule: Schedule, products: 
     layers = schedule.monthly_rates(panel[["hs10", "partner", "month"]].assign(hs8=panel["hs10"].str[:8]))
     preference = panel["partner"].map(FTA_PREFERENCE).fillna(0.0).to_numpy()
     mfn_paid = products["mfn_paid"].to_numpy()[panel["product"]]
-    # Paid: the statutory stack, with the MFN layer at its ad valorem equivalent less FTA preferences.
+    # Paid: the statutory stack, with the MFN layer at its ad valorem equivalent less FTA preferences; the
+    # goods of Canada and Mexico that claim USMCA (the same share) are also spared the IEEPA fentanyl duty
+    # and the Section 122 surcharge, which exempt USMCA-qualifying goods.
     statutory_total = layers["total"].to_numpy()
-    tau = np.clip(statutory_total - layers["mfn"].to_numpy() + mfn_paid * (1 - preference), 0, None)
+    usmca = panel["partner"].isin(USMCA).to_numpy()
+    spared = usmca * preference * (layers["ieepa_fentanyl"].to_numpy() + layers["section122"].to_numpy())
+    tau = np.clip(statutory_total - layers["mfn"].to_numpy() - spared + mfn_paid * (1 - preference), 0, None)
     panel["tariff_paid"] = tau
 
     n_products = len(products)
@@ -258,7 +266,7 @@ def calibrate(panel: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
     factor = np.ones(len(products))
     # Rare-earth lines are tiny in real trade (FACTS §4); set them first and keep them out of the tilt.
     fixed = pd.Series(False, index=per_product.index)
-    for prefix, china_value in RARE_EARTH_CHINA_2024.items():
+    for prefix, (china_value, _) in RESTRICTED_2024.items():
         codes = products["hs10"].to_numpy()[per_product.index]
         lines = per_product.index[np.char.startswith(codes.astype(str), prefix)]
         total = per_product.loc[lines, "value"].sum()
@@ -305,14 +313,21 @@ def calibrate(panel: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
     partner_factor = {code: wanted[code] / totals[code] for code in totals.index if code != CHINA}
     panel["value"] *= panel["partner"].map(partner_factor).fillna(1.0).to_numpy()
 
-    # Rare-earth lines: other partners supply the rest of US imports at China's share (FACTS §4).
-    for prefix, china_value in RARE_EARTH_CHINA_2024.items():
+    # Restricted lines: other partners supply the rest of US imports at China's share (FACTS §4), and
+    # China's shipments follow what the export controls did to them (catalogue.MAGNET_PATH_2025, bans).
+    china = (panel["partner"] == CHINA).to_numpy()
+    for prefix, (china_value, china_share) in RESTRICTED_2024.items():
         lines = panel["hs10"].str.startswith(prefix).to_numpy()
-        others = lines & (panel["partner"] != CHINA).to_numpy()
+        others = lines & ~china
         other_2024 = float(panel.loc[others & year24.to_numpy(), "value"].sum())
         if other_2024 > 0:
-            wanted_other = china_value * (1 - RARE_EARTH_CHINA_SHARE) / RARE_EARTH_CHINA_SHARE
+            wanted_other = china_value * (1 - china_share) / china_share
             panel.loc[others, "value"] *= wanted_other / other_2024
+    month = panel["month"].dt.strftime("%Y-%m")
+    magnets = panel["hs10"].str.startswith("850511").to_numpy() & china
+    panel.loc[magnets, "value"] *= month[magnets].map(MAGNET_PATH_2025).fillna(1.0).to_numpy()
+    banned = panel["hs10"].str.startswith(BANNED_LINES).to_numpy() & china & (month >= BANNED_FROM).to_numpy()
+    panel.loc[banned, "value"] *= BANNED_TRACE
     panel["quantity_true"] = panel["value"] / panel["fob_price"]
 
     chapter = _calibration_group(products["chapter"]).to_numpy()[panel["product"].to_numpy()]

@@ -4,8 +4,12 @@
                    cost-push price model to industry and PCE prices, and aggregation of BEA tables;
 * `trade`        — partial equilibrium of a tariff scenario by HS product × partner (nested CES), with
                    intervals from parameter draws, aggregated to industries;
-* `ces`          — a CES production network hit by a shortage of one critical input, solved exactly;
-* `rare_earths`  — exposure, shock path, losses, compliance and the comparison with published estimates;
+* `ces`          — a closed CES production network hit by a shortage of one critical input, solved exactly;
+* `open_network` — the open-economy network: the restricted input imported at a world price, nested CES
+                   with the elasticity inside the product lines that need it, beside Hulten's first order;
+* `rare_earths`  — a package along the chain: facts (sourced tables in econ/models/data/), inputs,
+                   network, economy, shock (observed shipments, stocks, prices), losses, compliance and
+                   literature (each published study's scenario run through the model);
 * `illustrative` — the embedded ten-industry aggregate of BEA's 2023 tables, for data without BEA's files.
 
 Models take frames and tables as arguments and never open files: the input-output tables a notebook runs

@@ -8,6 +8,7 @@ files and says plainly which sources are missing; reading them is `econ.sources`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,75 +22,111 @@ from econ.manifest import Dataset
 class RawInputs:
     """The raw files one dataset's panels are built from."""
 
-    census_imports: tuple[Path, ...]
+    census: tuple[Path, ...]  # every Census API response; `econ.panel.census_files` sorts them
     hts: tuple[Path, ...]
-    census_exports: tuple[Path, ...] = ()  # optional: without them there is no exports panel
     # optional, together: the Census HS10 concordance and BEA's NAICS workbook (the industries panel)
     concordances: tuple[Path, ...] = ()
     # optional: BEA's summary Use, Make and Import tables (else the embedded ten-industry aggregate)
     io_tables: tuple[Path, ...] = ()
     truth: Path | None = None  # the demo world's true parameters (demo datasets only)
+    prices: tuple[Path, ...] = ()  # BLS flat files and API responses
+    world_trade: tuple[Path, ...] = ()  # UN Comtrade responses
+    minerals: tuple[Path, ...] = ()  # USGS Mineral Commodity Summaries CSVs
 
     def all(self) -> tuple[Path, ...]:
-        extra = (self.truth,) if self.truth is not None else ()
-        return (
-            self.census_imports + self.census_exports + self.hts + self.concordances + self.io_tables + extra
-        )
+        """Every file, of every source: what the build hashes to know whether it is up to date."""
+        found: list[Path] = []
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            found += [value] if isinstance(value, Path) else list(value or ())
+        return tuple(found)
 
 
-def find_inputs(dataset: Dataset) -> RawInputs:
+def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
     """Locate the raw files of a dataset; say plainly which sources are missing.
 
-    Real data sit in data/raw/<source>/<vintage>/. Census files are taken from every vintage, a file name
-    (one month or year of one query) from its newest vintage only, so a month fetched again is not counted
-    twice. The HTS is one revision: the newest vintage's JSON export (its CSV when no JSON is there).
+    Real data sit in data/raw/<source>/<vintage>/. Census files are taken from every vintage folder (or
+    from `vintage` alone): which panel each feeds is told from its contents (`econ.panel.census_files`),
+    and two files holding the same rows are refused there, naming both. The HTS is one revision: the JSON
+    export of `vintage` or else the newest vintage (its CSV when no JSON is there).
     """
     if dataset == "demo":
         root = paths.demo_dir()
-        census = tuple(sorted((root / "census").glob("imports_hs10_*.json")))
-        exports = tuple(sorted((root / "census").glob("exports_hs10_*.json")))
+        census = _files(root / "census", "*.json")
         hts = tuple(sorted((root / "hts").glob("*.json")))
         concord_folder = root / "concord"
         io_tables: tuple[Path, ...] = ()  # the demo's economy is the embedded aggregate of BEA's tables
         truth = root / "truth.json"
+        prices: tuple[Path, ...] = ()
+        world_trade: tuple[Path, ...] = ()
+        minerals = _files(root / "usgs", "*.csv")  # the demo's own, synthetic, in USGS's format
         hint = "run `econ demo` first"
     else:
         root = paths.raw_dir()
-        census = _newest_by_name(root / "census", "*/imports_hs*.json")
-        exports = _newest_by_name(root / "census", "*/exports_hs*.json")
+        census = _files(root / "census", "*/*.json", vintage=vintage)
         hts = ()
-        for vintage in sorted((root / "hts").glob("*/"), reverse=True):
-            found = sorted(vintage.glob("*.json")) or sorted(vintage.glob("*.csv"))
+        folders = sorted((root / "hts").glob("*/"), reverse=True)
+        if vintage is not None and (root / "hts" / vintage).is_dir():
+            folders = [root / "hts" / vintage]
+        for folder in folders:
+            found = sorted(_files(folder, "*.json")) or sorted(_files(folder, "*.csv"))
             if found:
                 hts = (found[-1],)
                 break
         concord_folder = root / "concord"
         io_tables = bea_tables(root / "bea")
         truth = None
+        prices = _newest(root / "bls", ("*.series", "*.data.*", "api_*.json"), vintage=vintage)
+        world_trade = _newest(root / "comtrade", ("*.json", "*.csv"), vintage=vintage)
+        minerals = _newest(root / "usgs", ("*.csv",), vintage=vintage)
         hint = "run `econ fetch census` and `econ fetch hts`, or drop the agencies' files there (see README)"
     hs_naics = sorted(concord_folder.glob("hs-10d-*imp*.txt")) or sorted(concord_folder.glob("hs-10d-*.txt"))
     bea_naics = sorted(concord_folder.glob("*NAICS*.xlsx"))
     concordances = (hs_naics[-1], bea_naics[-1]) if hs_naics and bea_naics else ()
-    missing = [name for name, files in (("census imports", census), ("hts", hts)) if not files]
+    missing = [name for name, files in (("census", census), ("hts", hts)) if not files]
     if truth is not None and not truth.is_file():
         missing.append("truth.json")
     if missing:
         raise EconError(f"{dataset} data: no {' and no '.join(missing)} files under {root}; {hint}")
     return RawInputs(
-        census_imports=census,
+        census=census,
         hts=hts,
-        census_exports=exports,
         concordances=concordances,
         io_tables=io_tables,
         truth=truth,
+        prices=prices,
+        world_trade=world_trade,
+        minerals=minerals,
     )
 
 
-def _newest_by_name(folder: Path, pattern: str) -> tuple[Path, ...]:
-    newest: dict[str, Path] = {}
-    for path in sorted(folder.glob(pattern)):  # vintage folders sort by name, the newest last
-        newest[path.name] = path
-    return tuple(sorted(newest.values()))
+def _newest(folder: Path, patterns: tuple[str, ...], *, vintage: str | None) -> tuple[Path, ...]:
+    """The files of one vintage folder: `vintage` if that folder exists, else the newest that has any."""
+    folders = sorted((p for p in folder.glob("*/") if not p.name.startswith(".")), reverse=True)
+    if vintage is not None and (folder / vintage).is_dir():
+        folders = [folder / vintage]
+    for chosen in folders:
+        found = tuple(sorted({path for pattern in patterns for path in _files(chosen, pattern)}))
+        if found:
+            return found
+    return ()
+
+
+def _files(folder: Path, pattern: str, *, vintage: str | None = None) -> tuple[Path, ...]:
+    """The data files matching `pattern` under `folder` (one vintage's when given), never the hidden
+    temporary files of a download in progress or the fetch records beside them."""
+    if vintage is not None:
+        chosen = folder / vintage
+        if not chosen.is_dir():
+            present = sorted(p.name for p in folder.glob("*/") if not p.name.startswith("."))
+            raise EconError(f"no vintage {vintage!r} under {folder} (there: {', '.join(present) or 'none'})")
+        pattern = pattern.split("/", 1)[-1]
+        folder = chosen
+    return tuple(
+        path
+        for path in sorted(folder.glob(pattern))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
 
 
 def bea_tables(folder: Path) -> tuple[Path, ...]:

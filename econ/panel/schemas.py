@@ -18,8 +18,15 @@ quantity_unit          str        its unit (UNIT_QY1)
 unit_value             float64    value / quantity (NaN where quantity is 0)
 unit_value_incl_duty   float64    (value + duty) / quantity
 collected_rate         float64    duty / value (NaN where value is 0)
-mfn … ieepa_reciprocal float64    statutory layers from econ.tariffs, month averages by days in force
-statutory_rate         float64    their stacked total
+mfn … section338       float64    statutory layers from econ.tariffs (TARIFF_LAYERS), month averages by
+                                  days in force; mfn at the ad valorem equivalent of specific duties
+statutory_rate         float64    their stacked total (before preferences)
+statutory_rate_after_preferences  the same less the share of imports claiming USMCA, KORUS…
+section301_exclusion   float64    Section 301 duty not due under product exclusions
+mfn_ave                float64    what the ad valorem equivalent of a specific duty adds to mfn
+mfn_is_ave             bool       mfn is an ad valorem equivalent (from the panel's unit values)
+de_minimis             bool       low-value shipments from the partner still entered duty free all month
+tariff_projection      bool       the month reaches past the tariff timeline's known-through date
 product_id             int32      integer id of hs10, for absorbed fixed effects
 partner_id             int16      integer id of partner
 month_id               int32      year·12 + month − 1
@@ -32,8 +39,12 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import SchemaError
+from econ.panel.minerals import MINERALS_SCHEMA
+from econ.tariffs.stacking import US_LAYERS
 
-TARIFF_LAYERS: tuple[str, ...] = ("mfn", "section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal")
+# The US duty layers of econ.tariffs, MFN first (mfn, section301, section232, the IEEPA layers, section122,
+# the 2026 Section 301 actions, section201, section338).
+TARIFF_LAYERS: tuple[str, ...] = ("mfn", *US_LAYERS)
 
 # column → type: "str" (any string dtype), "datetime", "float64", "list" (object cells) or an exact dtype.
 # Every trade panel starts with the same keys: product codes, partner and month.
@@ -58,6 +69,48 @@ IMPORTS_SCHEMA: dict[str, str] = {
     "collected_rate": "float64",
     **{layer: "float64" for layer in TARIFF_LAYERS},
     "statutory_rate": "float64",
+    "statutory_rate_after_preferences": "float64",
+    "section301_exclusion": "float64",
+    "mfn_ave": "float64",
+    "mfn_is_ave": "bool",
+    "de_minimis": "bool",
+    "tariff_projection": "bool",
+    "product_id": "int32",
+    "partner_id": "int16",
+    "month_id": "int32",
+}
+# Annual or year-to-date Census pulls (CON_VAL_YR at time=2024-12) by HS10 × partner: `through` is the
+# last month the year-to-date figures cover (December for a whole year), `months` how many that is.
+IMPORTS_ANNUAL_SCHEMA: dict[str, str] = {
+    "hs10": "str",
+    "hs8": "str",
+    "hs6": "str",
+    "chapter": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "year": "int32",
+    "through": "datetime",
+    "months": "int32",
+    "value": "float64",
+    "general_value": "float64",
+    "duty": "float64",
+    "quantity": "float64",
+    "quantity_unit": "str",
+    "collected_rate": "float64",
+}
+# Census imports/naics by NAICS code × partner × month (values and calculated duty; no quantities): the
+# panel that spans 2013 onwards in the real samples. `naics_level` is the number of digits (3 to 6).
+IMPORTS_NAICS_SCHEMA: dict[str, str] = {
+    "naics": "str",
+    "naics_level": "int32",
+    "naics_name": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "month": "datetime",
+    "value": "float64",
+    "general_value": "float64",
+    "duty": "float64",
+    "collected_rate": "float64",
     "product_id": "int32",
     "partner_id": "int16",
     "month_id": "int32",
@@ -110,12 +163,44 @@ IO_TABLES_SCHEMA: dict[str, str] = {
     "label": "str",
 }
 
+# BLS price indexes (econ.panel.other_sources): one row per series × month.
+PRICES_SCHEMA: dict[str, str] = {
+    "series_id": "str",
+    "survey": "str",
+    "title": "str",
+    "base": "str",
+    "month": "datetime",
+    "value": "float64",
+    "footnote": "str",
+}
+# UN Comtrade totals (econ.panel.other_sources): reporter × partner × flow × commodity × period.
+WORLD_TRADE_SCHEMA: dict[str, str] = {
+    "reporter": "str",
+    "reporter_name": "str",
+    "partner": "str",
+    "partner_name": "str",
+    "flow": "str",
+    "commodity": "str",
+    "commodity_name": "str",
+    "frequency": "str",
+    "period": "str",
+    "value": "float64",
+    "net_weight_kg": "float64",
+    "quantity": "float64",
+    "quantity_unit": "str",
+}
+
 SCHEMAS: dict[str, dict[str, str]] = {
     "imports": IMPORTS_SCHEMA,
+    "imports_annual": IMPORTS_ANNUAL_SCHEMA,
+    "imports_naics": IMPORTS_NAICS_SCHEMA,
     "exports": EXPORTS_SCHEMA,
     "industries": INDUSTRIES_SCHEMA,
     "tariff_lines": TARIFF_LINES_SCHEMA,
     "io_tables": IO_TABLES_SCHEMA,
+    "prices": PRICES_SCHEMA,
+    "minerals": MINERALS_SCHEMA,
+    "world_trade": WORLD_TRADE_SCHEMA,
 }
 """Every tabular output of `econ build`, by name (``truth`` is the demo's JSON, not a table)."""
 

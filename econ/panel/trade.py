@@ -16,36 +16,14 @@ import pandas as pd
 from econ.errors import InputFormatError
 from econ.panel.schemas import (
     EXPORTS_SCHEMA,
+    IMPORTS_ANNUAL_SCHEMA,
+    IMPORTS_NAICS_SCHEMA,
     IMPORTS_SCHEMA,
     INDUSTRIES_SCHEMA,
     TARIFF_LAYERS,
     TARIFF_LINES_SCHEMA,
 )
-
-
-def read_census(files: Sequence[Path], *, needed: set[str], expected: str) -> pd.DataFrame:
-    """Census rows of every file, each tagged with its file name; a row found twice is an error naming
-    the file."""
-    from econ.sources import census
-
-    frames = []
-    for path in files:
-        frame = census.read(path)
-        absent = needed - set(frame.columns)
-        if absent:
-            raise InputFormatError(path, f"missing variables {sorted(absent)}", expected=expected)
-        frame["source_file"] = path.name
-        frames.append(frame)
-    data = pd.concat(frames, ignore_index=True)
-    duplicated = data.duplicated(["commodity", "partner", "period"], keep=False)
-    if duplicated.any():
-        first = data[duplicated].iloc[0]
-        raise InputFormatError(
-            first["source_file"],
-            f"duplicate row for HS10 {first['commodity']}, partner {first['partner']}, {first['period']}",
-            expected="one row per commodity × country × month across the census files",
-        )
-    return data
+from econ.tariffs.engine import with_exclusion_references
 
 
 def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
@@ -58,9 +36,8 @@ def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
         {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
     )
     frame["mfn_ad_valorem"] = lines["mfn_ad_valorem"].astype("float64")
-    frame["chapter99"] = [
-        list(refs) if isinstance(refs, list | tuple | np.ndarray) else [] for refs in lines["chapter99"]
-    ]
+    # Section 301 references, and the product-exclusion headings the HTS prints on the description.
+    frame["chapter99"] = with_exclusion_references(lines)
     frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
     return frame[list(TARIFF_LINES_SCHEMA)]
 
@@ -69,16 +46,7 @@ def schedule_from_lines(lines: pd.DataFrame) -> Any:
     """An `econ.tariffs.Schedule` built in memory from processed tariff lines."""
     from econ.tariffs import Schedule
 
-    hts10 = lines["hts10"].where(lines["hts10"].str.len() == 10)
-    products = pd.DataFrame(
-        {
-            "hs8": lines["hts8"].to_numpy(),
-            "hs10": hts10.astype(object).where(hts10.notna(), None).to_numpy(),
-            "mfn_ad_valorem": lines["mfn_ad_valorem"].to_numpy(),
-            "chapter99": lines["chapter99"].to_numpy(),
-        }
-    )
-    return Schedule(products)
+    return Schedule.from_lines(lines)
 
 
 def trade_keys(raw: pd.DataFrame) -> pd.DataFrame:
@@ -110,24 +78,27 @@ def month_id(month: pd.Series) -> pd.Series:
 
 def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """The imports panel from Census imports/hs rows and the HTS lines (see econ.panel.schemas)."""
-    panel = trade_keys(raw).assign(
-        value=raw["con_val_mo"].astype("float64"),
-        general_value=raw.get("gen_val_mo", raw["con_val_mo"]).astype("float64"),
-        duty=raw["cal_dut_mo"].astype("float64"),
-        # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
-        quantity=raw.get("con_qy1_mo", pd.Series(0.0, index=raw.index)).astype("float64"),
-        quantity_unit=raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
-    )
+    panel = trade_keys(raw).assign(**_values(raw))
     with np.errstate(divide="ignore", invalid="ignore"):
         quantity = panel["quantity"].where(panel["quantity"] > 0)
         panel["unit_value"] = panel["value"] / quantity
         panel["unit_value_incl_duty"] = (panel["value"] + panel["duty"]) / quantity
-        panel["collected_rate"] = panel["duty"] / panel["value"].where(panel["value"] > 0)
+        panel["collected_rate"] = _rate(panel["duty"], panel["value"])
 
-    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]])
+    from econ.tariffs import ad_valorem_equivalents
+
+    # Specific and compound duties at their ad valorem equivalents from this panel's own unit values.
+    ave = ad_valorem_equivalents(panel, lines)
+    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]], ave=ave)
     for layer in TARIFF_LAYERS:
         panel[layer] = rates[layer].to_numpy(dtype="float64")
     panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
+    panel["statutory_rate_after_preferences"] = rates["total_after_preferences"].to_numpy(dtype="float64")
+    for column in ("section301_exclusion", "mfn_ave"):
+        panel[column] = rates[column].to_numpy(dtype="float64")
+    for column in ("mfn_is_ave", "de_minimis"):
+        panel[column] = rates[column].to_numpy(dtype=bool)
+    panel["tariff_projection"] = rates["projection"].to_numpy(dtype=bool)
 
     panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
     panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
@@ -136,9 +107,78 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return panel[list(IMPORTS_SCHEMA)]
 
 
+def _values(raw: pd.DataFrame) -> dict[str, pd.Series]:
+    """Value, general value, duty, quantity and its unit from Census import rows (suffixes removed)."""
+    value_column = "con_val" if "con_val" in raw.columns else "gen_val"
+    zero = pd.Series(0.0, index=raw.index)
+    return {
+        "value": raw[value_column].astype("float64"),
+        "general_value": raw.get("gen_val", raw[value_column]).astype("float64"),
+        # Calculated duty is only published with imports for consumption; without it, NaN (not zero).
+        "duty": raw.get("cal_dut", pd.Series(np.nan, index=raw.index)).astype("float64"),
+        # Census collects no quantity for some lines (unit X); a file may lack the variable altogether.
+        "quantity": raw.get("con_qy1", zero).astype("float64"),
+        "quantity_unit": raw.get("unit_qy1", pd.Series("", index=raw.index)).astype(str),
+    }
+
+
+def _rate(duty: pd.Series, value: pd.Series) -> pd.Series:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return duty / value.where(value > 0)
+
+
+def imports_annual_panel(raw: pd.DataFrame) -> pd.DataFrame:
+    """Annual or year-to-date imports by HS10 × partner (see econ.panel.schemas.IMPORTS_ANNUAL_SCHEMA)."""
+    keys = trade_keys(raw)
+    through = keys.pop("month")
+    panel = keys.assign(
+        year=through.dt.year.astype("int32"),
+        through=through,
+        months=through.dt.month.astype("int32"),
+        **_values(raw),
+    )
+    panel["collected_rate"] = _rate(panel["duty"], panel["value"])
+    panel = panel.sort_values(["hs10", "partner", "year"], ignore_index=True)
+    return panel[list(IMPORTS_ANNUAL_SCHEMA)]
+
+
+def imports_naics_panel(raw: pd.DataFrame) -> pd.DataFrame:
+    """Imports by NAICS × partner × month (see econ.panel.schemas.IMPORTS_NAICS_SCHEMA)."""
+    codes = raw["commodity"].astype(str)
+    bad = ~codes.str.fullmatch(r"\d{3,6}")
+    if bad.any():
+        row = raw[bad].iloc[0]
+        raise InputFormatError(
+            row["source_file"],
+            f"NAICS code {row['commodity']!r} is not 3 to 6 digits",
+            expected="a NAICS code",
+        )
+    names = next((raw[c] for c in ("naics_sdesc", "naics_ldesc") if c in raw.columns), None)
+    values = _values(raw)
+    panel = pd.DataFrame(
+        {
+            "naics": codes,
+            "naics_level": codes.str.len().astype("int32"),
+            "naics_name": (names if names is not None else pd.Series("", index=raw.index)).astype(str),
+            "partner": raw["partner"].astype(str),
+            "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
+            "month": raw["period"].dt.to_timestamp(),
+            "value": values["value"],
+            "general_value": values["general_value"],
+            "duty": values["duty"],
+        }
+    )
+    panel["collected_rate"] = _rate(panel["duty"], panel["value"])
+    panel["product_id"] = pd.factorize(panel["naics"], sort=True)[0].astype("int32")
+    panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
+    panel["month_id"] = month_id(panel["month"])
+    panel = panel.sort_values(["naics", "partner", "month"], ignore_index=True)
+    return panel[list(IMPORTS_NAICS_SCHEMA)]
+
+
 def exports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """The exports panel from Census exports/hs rows: value and China's retaliatory tariff."""
-    panel = trade_keys(raw).assign(value=raw["all_val_mo"].astype("float64"))
+    panel = trade_keys(raw).assign(value=raw["all_val"].astype("float64"))
     rates = schedule_from_lines(lines).monthly_rates(
         panel[["hs10", "hs8", "partner", "month"]], flow="exports"
     )

@@ -201,18 +201,24 @@ class Passthrough(NotebookParameters):
 
 
 class RareEarthRestrictions(NotebookParameters):
-    """notebooks/rare_earth_restrictions.ipynb: losses from China's rare-earth export controls."""
+    """notebooks/rare_earth_restrictions.ipynb: China's rare-earth controls — observed shipments, losses,
+    compliance and the published estimates (defaults of the shock path from `rare_earth_parameters`)."""
 
     notebook: ClassVar[str] = "rare_earth_restrictions"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "io_tables")
+    reads: ClassVar[tuple[str, ...]] = ("imports", "minerals", "io_tables")
 
     base_year: int = 2024
-    restriction: Share = 0.9
-    rerouting: Share = 0.1
-    inventory_weeks: Annotated[float, Field(ge=0.0)] = 8.0
-    agreed_share: Share = 1.0
     start: Month = "2024-11"
     end: Month = "2025-12"
+    inventory_weeks: Annotated[float, Field(ge=0.0)] = 4.0
+    """Weeks of normal use held in stock when a control begins."""
+    restriction: Share = 0.9
+    """The hypothesis shown beside the observed path: the share of China's supply withheld."""
+    hypothesis_start: Day = "2025-04-04"
+    rerouting: Share = 0.0
+    """Share of what China withholds replaced through third countries, in the hypothesis only."""
+    agreed_share: Annotated[float, Field(gt=0.0)] = 1.0
+    """The agreed level as a share of the pre-control flow — an assumption: no source states a quantity."""
 
 
 def _check_scenario(scenario: str) -> str:

@@ -131,7 +131,7 @@ def average_tariff(
     missing_by = [c for c in by if c not in base.columns]
     if missing_by:
         raise SchemaError(f"average_tariff: grouping column(s) {missing_by} not found")
-    days = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    days = pd.DatetimeIndex(pd.to_datetime([pd.Timestamp(d) for d in dates]))
     # Weights x dates: each base-year line evaluated on every date (thousands x a hundred rows).
     n = len(base)
     cross = base.iloc[np.tile(np.arange(n), len(days))].reset_index(drop=True)
@@ -175,10 +175,11 @@ def us_china_averages(
     """
     days = piie_dates(schedule.timeline) if dates is None else dates
     parts = []
-    for direction, weights, flow in (
+    pairs: tuple[tuple[str, pd.DataFrame | None, Flow], ...] = (
         ("US on China", us_imports_from_china, "imports"),
         ("China on US", us_exports_to_china, "exports"),
-    ):
+    )
+    for direction, weights, flow in pairs:
         if weights is None:
             continue
         rated = average_tariff(
@@ -198,3 +199,64 @@ def published_averages() -> pd.DataFrame:
     path = Path(__file__).parent / "data" / "published.csv"
     frame = pd.read_csv(path, dtype={"direction": str, "source": str}, parse_dates=["date"])
     return frame
+
+
+RECONCILIATION_TERMS = ("ave", "preferences", "exclusions", "residual")
+
+
+def reconcile(
+    panel: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("partner", "chapter", "month"),
+) -> pd.DataFrame:
+    """Statutory beside collected by cell, the gap split into its parts (value-weighted means):
+
+        gap = collected_rate - statutory_ad_valorem = ave + preferences + exclusions + residual
+
+    ``statutory_ad_valorem`` counts specific and compound MFN rates at their ad valorem part only (0 for a
+    purely specific rate), as a schedule of percentages does; ``ave`` is what their ad valorem equivalents
+    add (so ``statutory_rate = statutory_ad_valorem + ave`` is the schedule before preferences);
+    ``preferences`` (≤ 0) the duty not due on the share of imports claiming USMCA, KORUS…; ``exclusions``
+    (≤ 0) the Section 301 duty not due under product exclusions; ``residual`` the rest — drawback, foreign
+    trade zones, entries straddling a change, under-declaration, and whatever the schedule gets wrong. The
+    terms add up exactly by construction; the residual is the test of the schedule.
+
+    `panel` has ``value``, ``duty`` and the engine's ``total``, ``total_after_preferences``,
+    ``section301_exclusion`` and ``mfn_ave`` (`Schedule.rates`/`monthly_rates` output beside trade).
+    """
+    by = list(by)
+    frame = panel
+    if "chapter" in by and "chapter" not in frame.columns:
+        source = next((c for c in ("hs10", "hs8", "hs6") if c in frame.columns), None)
+        if source is None:
+            raise SchemaError("reconcile: grouping by chapter needs a chapter, hs10, hs8 or hs6 column")
+        frame = frame.assign(chapter=frame[source].astype(str).str.slice(0, 2))
+    need = ["value", "duty", "total", "total_after_preferences", "section301_exclusion", "mfn_ave", *by]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"reconcile: the panel lacks column(s) {missing} (rate it with Schedule.rates first)"
+        )
+    value = frame["value"].astype("float64").to_numpy()
+    work = pd.DataFrame({c: frame[c] for c in by})
+    work["value"] = value
+    work["duty"] = frame["duty"].astype("float64").to_numpy()
+    total = frame["total"].astype("float64").to_numpy()
+    work["_statutory"] = total * value
+    work["_ave"] = frame["mfn_ave"].astype("float64").to_numpy() * value
+    work["_preferences"] = (frame["total_after_preferences"].astype("float64").to_numpy() - total) * value
+    work["_exclusions"] = -frame["section301_exclusion"].astype("float64").to_numpy() * value
+    sums = work.groupby(by, observed=True, sort=True).sum(numeric_only=True)
+    out = pd.DataFrame(index=sums.index)
+    out["value"] = sums["value"]
+    out["duty"] = sums["duty"]
+    safe = sums["value"].where(sums["value"] > 0)
+    out["collected_rate"] = sums["duty"] / safe
+    out["statutory_rate"] = sums["_statutory"] / safe
+    out["ave"] = sums["_ave"] / safe
+    out["statutory_ad_valorem"] = out["statutory_rate"] - out["ave"]
+    out["preferences"] = sums["_preferences"] / safe
+    out["exclusions"] = sums["_exclusions"] / safe
+    out["gap"] = out["collected_rate"] - out["statutory_ad_valorem"]
+    out["residual"] = out["gap"] - out["ave"] - out["preferences"] - out["exclusions"]
+    return out.reset_index()

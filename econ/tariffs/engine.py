@@ -1,42 +1,42 @@
 """The engine: statutory tariff layers for a whole panel at once.
 
 How it stays vectorised. Every layer is a step function of the date, and what a row pays depends only on
-(the product's coverage groups, the partner's groups, the date). So the engine
+(the product's coverage groups, the partner's groups, the date) and, row by row, the product's MFN rate.
+So the engine
 
-1. puts every change date of the timeline on one grid of intervals;
+1. puts every change date of the timeline on one grid of intervals (`stacking.compile_timeline`);
 2. reduces products to *product classes* (the distinct sets of coverage groups among the panel's codes)
    and partners to *partner classes* (each partner the timeline names, plus "everyone else");
 3. computes, for each class pair and each interval, every layer with the stacking rules applied
-   (a few thousand numbers);
+   (`stacking.layer_table`: a few thousand numbers per layer);
 4. looks each row up with one `searchsorted` of its date on the grid and one gather per layer.
 
-Monthly rates use the same tables: the average over a month of a step function is the difference of its
-running integral at the month's ends, divided by the days in the month.
+Monthly rates use the same tables: the average over a month of a step function is a sum over the grid
+intervals the month overlaps, each weighted by its share of the month's days (one matrix product).
 
-Stacking (FACTS §1, as applied in 2025), for US imports:
+Output columns (fractions of customs value): ``mfn`` (the column 1 rate of the revision in force; for
+specific and compound rates the ad valorem equivalent when one is given — ``mfn_ave`` is what it adds to
+the rate's ad valorem part, ``mfn_is_ave`` flags the rows), one column per duty layer (`US_LAYERS` and
+``china_retaliation``), ``total`` (their sum: statutory before preferences),
+``total_after_preferences`` (less the share of imports claiming USMCA, KORUS… on the layers each
+preference removes), ``section301_exclusion`` (the part of ``section301`` not
+charged on lines under a product exclusion), ``de_minimis`` (the partner's low-value shipments still
+entered duty free on that date — every day of the month for monthly rates), ``projection`` (the date, or
+any day of the month, falls after the timeline's known-through date: a projection, warned once per call).
 
-    total = mfn + section301 + section232 + ieepa_fentanyl + ieepa_reciprocal
+For US exports to China (``flow="exports"``) only ``china_retaliation`` is filled, and ``total`` is the
+retaliation additional to China's MFN rate (which the engine does not hold).
 
-where section301 is the highest rate among the 301 lists and review groups the product is on, section232
-the highest among its 232 groups, and ieepa_reciprocal is zero on a date when the product is under a
-Section 232 duty (rate > 0 for that partner) or exempt (Annex II and later exemptions); where an all-in
-rate is in force for the partner (Japan, EU) ieepa_reciprocal is max(0, all_in − mfn). For US exports to
-China (``flow="exports"``) only ``china_retaliation`` is filled, and ``total`` is the retaliation
-additional to China's MFN rate (which the engine does not hold); the US layers are 0.
-
-Simplifications (say them aloud): MFN is the column 1 general rate for every partner (FTA preferences such
-as USMCA or KORUS are not applied; the collected rate shows them); Section 301 product exclusions and the
-List 3 in-transit rule (10% kept until 2019-06-15 for goods exported before 2019-05-10) are ignored;
-tariff-rate quotas count as in-quota (rate 0). Of the country-specific reciprocal rates of 2025-08-07
-the timeline has Vietnam, Taiwan, South Korea and India (additive) and Japan and the EU (15% all-in:
-max(0, 15% − MFN)); the others stay at the 10% baseline; the IEEPA duties on Canada and Mexico (largely
-waived for USMCA goods) and on Brazil are not in the timeline.
+Simplifications (say them aloud): tariff-rate quotas count as in-quota; the List 3 in-transit rule is
+ignored; a preference share is one number per partner and period (`data/preferences.csv`, or the user's);
+the monthly MFN after preferences uses the month's average share.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import replace
 from os import PathLike
 from typing import Any, Literal, get_args
 
@@ -44,91 +44,130 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ScenarioError, SchemaError
+from econ.tariffs.products import Products, build_products, index_codes, revision_dates
 from econ.tariffs.scenarios import Scenario, load_scenario
-from econ.tariffs.timeline import LAYERS, S301_HEADINGS, S301_LISTS, Timeline, load_timeline
+from econ.tariffs.stacking import (
+    ORIGIN,
+    US_LAYERS,
+    Compiled,
+    compile_timeline,
+    end_ieepa_at_ruling,
+    layer_table,
+)
+from econ.tariffs.timeline import (
+    ALL_IN,
+    EXCLUSION_LAYER,
+    S301_EXCLUSION_HEADINGS,
+    S301_LISTS,
+    Timeline,
+    check_preferences,
+    load_timeline,
+)
 
 log = logging.getLogger(__name__)
 
 Flow = Literal["imports", "exports"]
-OUTPUT_LAYERS: tuple[str, ...] = (
-    "mfn",
-    "section301",
-    "section232",
-    "ieepa_fentanyl",
-    "ieepa_reciprocal",
-    "china_retaliation",
-)
-_STEP_LAYERS = ("section301", "section232", "ieepa_fentanyl", "ieepa_reciprocal", "china_retaliation")
-_COMBINE = {
-    "section301": "max",
-    "section232": "max",
-    "ieepa_fentanyl": "max",
-    "ieepa_reciprocal": "max",
-    "reciprocal_exemption": "max",
-    "reciprocal_all_in": "max",
-    "china_retaliation": "sum",
-}
-_ORIGIN = np.datetime64("1900-01-01", "D").astype(np.int64)
-
-
-@dataclass
-class _Compiled:
-    """A timeline reduced to arrays: the interval grid and each (layer, coverage) step function."""
-
-    grid: np.ndarray  # int64 days since 1970, ascending; grid[0] is 1900-01-01
-    partner_codes: list[str]  # partner classes 1..n; class 0 is every partner not named
-    steps: dict[tuple[str, str], np.ndarray]  # (layer, coverage) -> (n_partner_classes, n_intervals)
-    prefixes: dict[str, tuple[str, ...]]
+IeepaEnd = Literal["collection", "ruling"]
+OUTPUT_LAYERS: tuple[str, ...] = ("mfn", *US_LAYERS, "china_retaliation")
+FLAG_COLUMNS: tuple[str, ...] = ("mfn_is_ave", "de_minimis", "projection")
+_PREFERENCE_LAYERS = ("ieepa_fentanyl", "section122", "section301_forced_labour")
+_CHINA_HK = ("5700", "5820")
 
 
 class Schedule:
     """US and Chinese statutory tariffs on a panel, by layer, under the package timeline or a scenario.
 
-    `products` is one row per HTS line: ``hs8`` (8-digit str), optional ``hs10`` (10-digit str, missing on
-    HS8 lines), ``mfn_ad_valorem`` (fraction; NaN for specific or compound rates — then
-    ``mfn_ad_valorem_equivalent`` is used when present, else 0, counted in ``non_ad_valorem_lines``) and
-    optional ``chapter99`` (list of chapter 99 headings, e.g. ["9903.88.03"]) from which Section 301 list
-    membership is read. An HS8 code is on a list when its HS8 line or any of its HS10 lines refers to it;
-    an HS10 code when its own line or its HS8 line does.
+    `products` is one row per HTS line (see `Schedule.from_lines` for the columns): ``hs8``, optional
+    ``hs10``, ``mfn_ad_valorem`` (NaN for specific or compound rates), optional ``chapter99`` (list of
+    chapter 99 headings), ``revision`` and ``effective`` (several dated revisions), ``rate_kind``.
+    `preferences` replaces the package's stated preference shares (data/preferences.csv) by measured ones
+    (same columns: partner, start, share, layers, source).
     """
 
     def __init__(
-        self, products: pd.DataFrame, *, timeline: Timeline | str | PathLike[str] | None = None
+        self,
+        products: pd.DataFrame,
+        *,
+        timeline: Timeline | str | PathLike[str] | None = None,
+        code_map: pd.DataFrame | None = None,
+        preferences: pd.DataFrame | None = None,
     ) -> None:
         self.timeline = timeline if isinstance(timeline, Timeline) else load_timeline(timeline)
-        self._hs8, self._hs10, self.non_ad_valorem_lines = _product_tables(products)
-        self.section301_lines = int((self._hs8["lists"].map(len) > 0).sum())
-        if self.section301_lines == 0 and len(self._hs8) > 100:
-            # The HTS CSV export carries no footnotes, so no 9903.88 references: say so, loudly.
-            log.warning("tariffs: no HS8 line refers to a Section 301 heading (an HTS CSV export?)")
-        self._compiled: dict[tuple, _Compiled] = {}
-        self.last_diagnostics: dict[str, int] = {}
+        if preferences is not None:
+            # Shares measured from Census rate-provision data replace the stated defaults.
+            self.timeline = replace(self.timeline, preferences=check_preferences(preferences))
+        self.products: Products = build_products(
+            products, s301_lists=self.timeline.s301_lists, code_map=code_map
+        )
+        self.non_ad_valorem_lines = int(
+            sum(
+                1
+                for flag, c in zip(self.products.non_ad_valorem, self.products.codes, strict=True)
+                if flag and len(c) == 8
+            )
+        )
+        self.section301_lines = self.products.section301_lines
+        self._compiled: dict[tuple, Compiled] = {}
+        self.last_diagnostics: dict[str, Any] = {}
 
     @classmethod
-    def from_hts(
-        cls, paths: str | PathLike[str] | list[str | PathLike[str]], *, timeline: Timeline | str | None = None
+    def from_lines(
+        cls,
+        lines: pd.DataFrame,
+        *,
+        timeline: Timeline | str | PathLike[str] | None = None,
+        code_map: pd.DataFrame | None = None,
     ) -> Schedule:
-        """Build a schedule from USITC HTS JSON files (read by econ.sources.hts.read)."""
-        try:
-            from econ.sources import hts  # type: ignore[attr-defined]
-        except ImportError as exc:  # the reader lands in another issue
-            raise ScenarioError(
-                "econ.sources.hts is not available: build Schedule(products) directly"
-            ) from exc
-        items = [paths] if isinstance(paths, str | PathLike) else list(paths)
-        frames = [hts.read(p) for p in items]
-        lines = pd.concat(frames, ignore_index=True)
-        # The reader names codes hts8/hts10 and keeps heading and subheading lines: keep HS8 and HS10.
-        lines = lines.loc[lines["hts8"].notna().to_numpy()]
+        """A schedule from the processed ``tariff_lines`` frame (econ.panel): columns ``hts8``, ``hts10``
+        (empty or NaN on 8-digit lines), ``mfn_ad_valorem``, ``chapter99``, ``rate_kind``, ``revision`` and,
+        with several revisions, ``effective`` (the date each took effect; else read from
+        data/revisions.csv by the revision's name). `code_map` maps codes of
+        earlier schedules to later ones (``from_code``, ``to_code``)."""
+        missing = [c for c in ("hts8", "mfn_ad_valorem") if c not in lines.columns]
+        if missing:
+            raise SchemaError(f"Schedule.from_lines: missing column(s) {missing} (the tariff_lines panel)")
+        hts10 = (
+            lines["hts10"].astype(object) if "hts10" in lines.columns else pd.Series(None, index=lines.index)
+        )
+        hts10 = hts10.where(hts10.astype(str).str.fullmatch(r"\d{10}"), None)
         products = pd.DataFrame(
             {
                 "hs8": lines["hts8"].astype(str).to_numpy(),
-                "hs10": lines["hts10"].astype(object).where(lines["hts10"].notna(), None).to_numpy(),
+                "hs10": hts10.to_numpy(),
                 "mfn_ad_valorem": lines["mfn_ad_valorem"].astype("float64").to_numpy(),
-                "chapter99": lines["chapter99"].to_numpy(),
             }
         )
-        return cls(products, timeline=timeline)
+        if "ad_valorem_part" in lines.columns:  # a compound rate's ad valorem part, until an AVE is given
+            products["mfn_ad_valorem"] = products["mfn_ad_valorem"].fillna(
+                pd.Series(lines["ad_valorem_part"].astype("float64").to_numpy())
+            )
+        for column in ("chapter99", "rate_kind", "revision", "effective", "mfn_ad_valorem_equivalent"):
+            if column in lines.columns:
+                products[column] = lines[column].to_numpy()
+        several = "revision" in products.columns and products["revision"].nunique() > 1
+        if several and "effective" not in products:
+            products["effective"] = revision_dates(products["revision"]).to_numpy()
+        return cls(products, timeline=timeline, code_map=code_map)
+
+    @classmethod
+    def from_hts(
+        cls,
+        paths: str | PathLike[str] | list[str | PathLike[str]],
+        *,
+        timeline: Timeline | str | None = None,
+    ) -> Schedule:
+        """Read USITC HTS files (econ.sources.hts.read) and build the schedule from their lines."""
+        from econ.sources import hts
+
+        items = [paths] if isinstance(paths, str | PathLike) else list(paths)
+        lines = pd.concat([hts.read(p) for p in items], ignore_index=True)
+        lines = lines.loc[lines["hts8"].notna().to_numpy()].copy()
+        lines["chapter99"] = with_exclusion_references(lines)
+        return cls.from_lines(lines.drop(columns=[c for c in ("revision",) if c in lines]), timeline=timeline)
+
+    @property
+    def known_through(self) -> pd.Timestamp:
+        return self.timeline.known_through
 
     # ----------------------------------------------------------------------------------------------
     def rates(
@@ -137,14 +176,23 @@ class Schedule:
         *,
         scenario: str | PathLike[str] | Scenario | None = None,
         flow: Flow = "imports",
+        ieepa_end: IeepaEnd = "collection",
+        ave: pd.DataFrame | None = None,
+        layers: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """The frame with one column per layer and `total`, as fractions, on each row's `date`.
+        """The frame with one column per layer, ``total`` and the flags (module docstring), on each row's
+        ``date``.
 
-        `frame` has ``hs8`` or ``hs10`` (or both: hs10 is tried first, HS8 where the HS10 is not in the
-        schedule), ``partner`` (Census code) and ``date`` (datetime64). `flow` says whether the rows are
-        US imports from `partner` (US duties) or US exports to it (China's retaliation).
+        `frame` has ``hs8`` or ``hs10`` (or both: hs10 is tried first, HS8 where the HS10 is in no
+        revision), ``partner`` (Census code) and ``date`` (datetime64). `flow` says whether the rows are US
+        imports from `partner` or US exports to it. `ieepa_end` ends the IEEPA duties on the day collection
+        stopped (2026-02-24, the default) or on the day of the ruling (2026-02-20). `ave` takes ad valorem
+        equivalents of specific duties (`econ.tariffs.ave.ad_valorem_equivalents`). `layers` limits the
+        layer columns returned (``total`` is always the full stack).
         """
-        return self._evaluate(frame, scenario=scenario, flow=flow, time="date")
+        return self._evaluate(
+            frame, scenario=scenario, flow=flow, time="date", ieepa_end=ieepa_end, ave=ave, layers=layers
+        )
 
     def monthly_rates(
         self,
@@ -152,11 +200,16 @@ class Schedule:
         *,
         scenario: str | PathLike[str] | Scenario | None = None,
         flow: Flow = "imports",
+        ieepa_end: IeepaEnd = "collection",
+        ave: pd.DataFrame | None = None,
+        layers: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """As `rates`, for a ``month`` column (first day of the month): each layer is its average over
         the days of the month, weighted by days in force (May 2025 for China: 13 days at 125% reciprocal,
         18 at 10%). ``total`` is the sum of the averaged layers."""
-        return self._evaluate(frame, scenario=scenario, flow=flow, time="month")
+        return self._evaluate(
+            frame, scenario=scenario, flow=flow, time="month", ieepa_end=ieepa_end, ave=ave, layers=layers
+        )
 
     # ----------------------------------------------------------------------------------------------
     def resolve_scenario(self, scenario: str | PathLike[str] | Scenario | None) -> Scenario | None:
@@ -164,14 +217,28 @@ class Schedule:
             return scenario
         return load_scenario(scenario, timeline=self.timeline)
 
-    def _compile(self, scenario: Scenario | None) -> _Compiled:
-        key = () if scenario is None else scenario.key
+    def compiled(self, scenario: Scenario | None = None, *, ieepa_end: IeepaEnd = "collection") -> Compiled:
+        if ieepa_end not in get_args(IeepaEnd):
+            raise ScenarioError(f"ieepa_end={ieepa_end!r}: expected one of {get_args(IeepaEnd)}")
+        key = (() if scenario is None else scenario.key, ieepa_end)
         if key not in self._compiled:
             timeline = self.timeline if scenario is None else scenario.apply(self.timeline)
-            self._compiled[key] = _compile(timeline)
+            if ieepa_end == "ruling":
+                timeline = end_ieepa_at_ruling(timeline)
+            self._compiled[key] = compile_timeline(timeline)
         return self._compiled[key]
 
-    def _evaluate(self, frame: pd.DataFrame, *, scenario: Any, flow: Flow, time: str) -> pd.DataFrame:
+    def _evaluate(
+        self,
+        frame: pd.DataFrame,
+        *,
+        scenario: Any,
+        flow: Flow,
+        time: str,
+        ieepa_end: IeepaEnd,
+        ave: pd.DataFrame | None,
+        layers: Sequence[str] | None,
+    ) -> pd.DataFrame:
         if flow not in get_args(Flow):
             raise ScenarioError(f"flow={flow!r}: expected one of {get_args(Flow)}")
         missing = [c for c in ("partner", time) if c not in frame.columns]
@@ -179,78 +246,159 @@ class Schedule:
             missing.append("hs8 or hs10")
         if missing:
             raise SchemaError(f"rates(): the frame lacks column(s) {missing}")
-        compiled = self._compile(self.resolve_scenario(scenario))
+        wanted = list(OUTPUT_LAYERS) if layers is None else list(layers)
+        unknown = [layer for layer in wanted if layer not in OUTPUT_LAYERS]
+        if unknown:
+            raise SchemaError(f"rates(): unknown layers {unknown} (expected some of {list(OUTPUT_LAYERS)})")
+        compiled = self.compiled(self.resolve_scenario(scenario), ieepa_end=ieepa_end)
 
-        # Products: factorise the codes (millions of rows, thousands of codes) and resolve the uniques.
-        product_codes, product_uniques, diagnostics = self._product_index(frame)
-        classes, class_members, mfn = self._product_classes(product_uniques, compiled)
-        partner_idx, partner_uniques = pd.factorize(frame["partner"].astype(str), sort=False)
+        product_codes, uniques, positions, diagnostics = index_codes(frame, self.products)
+        classes, members = self._product_classes(uniques, positions, compiled)
+        partner_idx, partner_values = pd.factorize(frame["partner"], sort=False)
+        partner_idx = partner_idx.astype(np.int32)
+        partner_uniques = pd.Index(partner_values).astype(str)
+        if (partner_idx < 0).any():
+            raise SchemaError("rates(): missing partners in the frame")
         lookup = {code: i + 1 for i, code in enumerate(compiled.partner_codes)}
-        partner_class = np.array([lookup.get(p, 0) for p in partner_uniques], dtype=np.int64)
-        n_pc = len(compiled.partner_codes) + 1
-
-        table = _layer_table(compiled, class_members, n_pc, flow=flow)  # layer -> (n_keys, n_intervals)
-        if (product_codes < 0).any() or (partner_idx < 0).any():
-            raise SchemaError("rates(): missing product codes or partners in the frame")
-        # int32 indices: a 10-million-row panel's keys fit, and halve the memory of the int64 default.
+        full_class = np.array([lookup.get(p, 0) for p in partner_uniques], dtype=np.int32)
+        # Tables for the partner classes this panel has only, numbered 0..k-1.
+        present, partner_class = np.unique(full_class, return_inverse=True)
+        partner_class = partner_class.astype(np.int32)
+        n_pc = len(present)
+        table = layer_table(compiled, members, flow=flow, partner_rows=present)
+        summed = [layer for layer in OUTPUT_LAYERS[1:] if table[layer].any()]
+        blank = np.zeros_like(table[OUTPUT_LAYERS[1]])
+        table["_stack"] = sum((table[layer] for layer in summed), blank)
+        table["_stack_after_preferences"] = sum(
+            (table.get(f"{layer}_after_preferences", table[layer]) for layer in summed), blank
+        )
         row_key = classes.astype(np.int32)[product_codes] * np.int32(n_pc)
-        row_key += partner_class.astype(np.int32)[partner_idx]
+        row_key += partner_class[partner_idx]
 
-        days = _days(frame[time], time)
-        out: dict[str, np.ndarray] = {}
+        # Times stay in the column's own unit (nanoseconds, seconds…): the grid is converted to it, not the
+        # rows to days.
+        ticks, per_day = _ticks(frame[time], time)
+        n = len(frame)
         if time == "date":
-            interval = np.searchsorted(compiled.grid, days, side="right").astype(np.int32) - 1
-            n_int = len(compiled.grid)
-            flat = row_key * np.int32(n_int)
-            flat += interval
-            del interval
-            for layer, values in table.items():
-                out[layer] = values.ravel()[flat]
-            all_in = out.pop("reciprocal_all_in")
-            share_all_in = (all_in > 0).astype(np.float64)
+            period = (np.searchsorted(compiled.grid * per_day, ticks, side="right") - 1).astype(np.int32)
+            n_periods = len(compiled.grid)
+            tables = table
         else:
-            month_idx, month_uniques = pd.factorize(days, sort=False)
             # A month is [its first day, the next month's first day), whatever day the column carries.
-            starts = np.asarray(month_uniques, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]")
-            starts = starts.astype("datetime64[D]").astype(np.int64)
-            ends = (
-                (starts.astype("datetime64[D]").astype("datetime64[M]") + 1)
-                .astype("datetime64[D]")
-                .astype(np.int64)
-            )
-            n_months = len(starts)
-            flat = row_key * np.int32(n_months)
-            flat += month_idx.astype(np.int32)
-            for layer, values in table.items():
-                averages = _interval_average(values, compiled.grid, starts, ends)  # (n_keys, n_months)
-                out[layer] = averages.ravel()[flat]
-            # The all-in rate's share of the month's days, and its level on those days (exact while the
-            # all-in rate does not itself change within a month, as in every timeline row so far).
-            active = (table["reciprocal_all_in"] > 0).astype(np.float64)
-            share_all_in = _interval_average(active, compiled.grid, starts, ends).ravel()[flat]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                all_in = np.where(share_all_in > 0, out.pop("reciprocal_all_in") / share_all_in, 0.0)
+            low = np.datetime64(int(ticks.min() // per_day), "D").astype("datetime64[M]")
+            high = np.datetime64(int(ticks.max() // per_day), "D").astype("datetime64[M]")
+            span = np.arange(low, high + 1)
+            period_end = (span + 1).astype("datetime64[D]").astype(np.int64)
+            period_start = span.astype("datetime64[D]").astype(np.int64)
+            period = (np.searchsorted(period_start * per_day, ticks, side="right") - 1).astype(np.int32)
+            n_periods = len(period_start)
+            # Day-weighted month averages of every table, computed when first asked for.
+            tables = _Averaged(table, _month_weights(compiled.grid, period_start, period_end))
+        flat = row_key * np.int32(n_periods)
+        flat += period
 
-        mfn_rows = mfn[product_codes] if flow == "imports" else np.zeros(len(frame))
-        if share_all_in.any():
-            # All-in rate: the reciprocal duty is what is left of it after MFN, never below zero.
-            out["ieepa_reciprocal"] = out["ieepa_reciprocal"] + share_all_in * np.maximum(
-                all_in - mfn_rows, 0.0
-            )
-        result = {"mfn": mfn_rows}
-        result.update(out)
-        total = np.zeros(len(frame))
-        for layer in OUTPUT_LAYERS:
-            total += result[layer]
+        def gather(key: str) -> np.ndarray:
+            return tables[key].ravel()[flat]
+
+        # MFN of the revision in force (monthly: on the month's first day), decided per distinct code (and
+        # period), then looked up row by row.
+        found = positions >= 0
+        safe = np.maximum(positions, 0)
+        n_codes = len(positions)
+        if flow != "imports":
+            mfn = np.zeros(n)
+        elif len(self.products.revision_names) == 1:
+            mfn = np.where(found, self.products.mfn[0][safe], 0.0)[product_codes]
+        else:
+            by_code = np.where(found[None, :], self.products.mfn[:, safe], 0.0)  # (revisions, codes)
+            if time == "date":
+                revision = self.products.revision_at(ticks // per_day)
+            else:
+                revision = self.products.revision_at(period_start)[period]
+            mfn = by_code.ravel()[revision.astype(np.int64) * n_codes + product_codes]
+            del revision
+        mfn_ave = np.zeros(n)
+        is_ave = np.zeros(n, dtype=bool)
+        if ave is not None and flow == "imports":
+            # A specific or compound rate: its ad valorem equivalent replaces the ad valorem part alone.
+            non_adv = (found & self.products.non_ad_valorem[safe])[product_codes]
+            start_days = ticks // per_day if time == "date" else period_start[period]
+            equivalent = _lookup_ave(frame, ave, start_days)
+            is_ave = non_adv & ~np.isnan(equivalent)
+            mfn_ave = np.where(is_ave, equivalent - mfn, 0.0)
+            mfn = np.where(is_ave, equivalent, mfn)
+        result: dict[str, np.ndarray] = {}
+        if "mfn" in wanted:
+            result["mfn"] = mfn
+        # The stack without MFN and all-in rates is summed per class before the rows are touched.
+        us = flow == "imports"
+        total = mfn + gather("_stack")
+        if us and "mfn_preference" in tables:
+            after = mfn * (1.0 - gather("mfn_preference")) + gather("_stack_after_preferences")
+        else:
+            after = mfn + gather("_stack_after_preferences")
+        for layer in OUTPUT_LAYERS[1:]:
+            if layer in wanted:
+                result[layer] = gather(layer) if table[layer].any() else np.zeros(n)
+        for all_in, target in ALL_IN.items():
+            if not us or not tables[f"{all_in}_weight"].any():
+                continue
+            # The all-in level on the days it is in force (exact while it does not change within a
+            # month, as in every timeline row so far), less MFN, on the value it applies to; only the
+            # rows of classes where it applies are touched.
+            applies = np.asarray((tables[f"{all_in}_weight"] > 0).any(axis=1))[row_key]
+            rows = np.flatnonzero(applies)
+            sub = flat[rows]
+            weight = tables[f"{all_in}_weight"].ravel()[sub]
+            active = tables[f"{all_in}_active"].ravel()[sub]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                level = np.where(
+                    active > 0, tables[all_in].ravel()[sub] / np.where(active > 0, active, 1.0), 0
+                )
+            extra = weight * np.maximum(level - mfn[rows], 0.0)
+            total[rows] += extra
+            after[rows] += extra
+            if target in wanted:
+                result[target][rows] += extra
         result["total"] = total
+        result["total_after_preferences"] = after
+        result["section301_exclusion"] = (
+            gather(EXCLUSION_LAYER) if tables[EXCLUSION_LAYER].any() else np.zeros(n)
+        )
+        result["mfn_ave"] = mfn_ave
+        result["mfn_is_ave"] = is_ave
+        # De minimis and projection are decided per partner and period, then looked up.
+        china = np.isin(np.asarray(partner_uniques, dtype=object), _CHINA_HK)
+        ended = np.where(china, compiled.de_minimis_china_day, compiled.de_minimis_all_day)
+        if time == "date":
+            result["de_minimis"] = ticks < (ended * per_day)[partner_idx]
+            projection = ticks >= (compiled.known_through_day + 1) * per_day
+        else:
+            open_table = (period_end[None, :] <= ended[:, None]).ravel()
+            result["de_minimis"] = open_table[partner_idx.astype(np.int64) * n_periods + period]
+            projection = ((period_end - 1) > compiled.known_through_day)[period]
+        result["projection"] = projection
+        if projection.any():
+            log.warning(
+                "tariffs: %d of %d rows fall after the timeline's known-through date %s: their rates are "
+                "projections of the schedule in force then, not known rates",
+                int(projection.sum()),
+                n,
+                self.known_through.date(),
+            )
         diagnostics["non_ad_valorem_lines"] = self.non_ad_valorem_lines
         diagnostics["section301_lines"] = self.section301_lines
+        diagnostics["rows_projected"] = int(projection.sum())
         self.last_diagnostics = diagnostics
-        # US exports are Schedule B codes, not HTS lines: only US imports need the MFN rate.
         if diagnostics.get("rows_unmatched") and flow == "imports":
+            table_unmatched: pd.DataFrame | None = diagnostics.get("unmatched")  # type: ignore[assignment]
+            value = float(table_unmatched["value"].sum()) if table_unmatched is not None else float("nan")
             log.warning(
-                "tariffs: %d rows have product codes not in the schedule (mfn 0)",
+                "tariffs: %d rows (%d codes, value %s) have product codes in no revision of the schedule "
+                "(mfn 0, no product list); attrs['tariffs']['unmatched'] lists them by value",
                 diagnostics["rows_unmatched"],
+                0 if table_unmatched is None else len(table_unmatched),
+                "unknown" if np.isnan(value) else f"{value:,.0f}",
             )
         # The new columns are wrapped without a copy (they are ours) and set beside the caller's columns,
         # which copy-on-write leaves uncopied.
@@ -260,236 +408,122 @@ class Schedule:
         merged.attrs["tariffs"] = diagnostics
         return merged
 
-    def _product_index(self, frame: pd.DataFrame) -> tuple[np.ndarray, list[str], dict[str, int]]:
-        """Codes per row (HS10 where known to the schedule, else HS8) as integer positions into uniques."""
-        diagnostics = {"rows_unmatched": 0, "rows_hs10_fell_back_to_hs8": 0}
-        if "hs10" in frame.columns:
-            hs10 = frame["hs10"].astype("str")
-            idx10, u10 = pd.factorize(hs10, sort=False)
-            known = np.append(np.asarray(pd.Index(u10).isin(self._hs10.index), dtype=bool), False)
-            if "hs8" in frame.columns:
-                idx8, u8 = pd.factorize(frame["hs8"].astype("str"), sort=False)
-            else:
-                idx8, u8 = pd.factorize(hs10.str.slice(0, 8), sort=False)
-            # Unknown HS10 (codes drift between revisions): fall back to the row's HS8.
-            uniques = list(u10) + list(u8)
-            fallback = ~known[idx10]  # idx10 is -1 where hs10 is missing: known[-1] is False
-            codes = np.where(fallback, idx8 + len(u10), idx10)
-            diagnostics["rows_hs10_fell_back_to_hs8"] = int(fallback.sum())
-            found8 = np.asarray(pd.Index(u8).isin(self._hs8.index), dtype=bool)
-            diagnostics["rows_unmatched"] = int((fallback & ~found8[idx8]).sum())
-            return codes.astype(np.int32), uniques, diagnostics
-        idx8, u8 = pd.factorize(frame["hs8"].astype("str"), sort=False)
-        found8 = np.asarray(pd.Index(u8).isin(self._hs8.index), dtype=bool)
-        diagnostics["rows_unmatched"] = int((~found8[idx8]).sum())
-        return idx8.astype(np.int32), list(u8), diagnostics
-
     def _product_classes(
-        self, codes: list[str], compiled: _Compiled
-    ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
-        """For each unique code: its class id, the class membership matrix, and its MFN rate."""
-        groups = list(S301_LISTS) + list(compiled.prefixes)
-        code_arr = pd.Series(codes, dtype=object)
-        is10 = (code_arr.str.len() == 10).to_numpy()
-        mfn = np.where(
-            is10,
-            self._hs10["mfn"].reindex(code_arr).to_numpy(dtype=float),
-            self._hs8["mfn"].reindex(code_arr).to_numpy(dtype=float),
-        )
-        mfn = np.nan_to_num(mfn, nan=0.0)  # codes not in the schedule: counted in rows_unmatched
-        empty: frozenset[str] = frozenset()
-        lists10 = self._hs10["lists"].reindex(code_arr).to_numpy()
-        lists8 = self._hs8["lists"].reindex(code_arr).to_numpy()
-        lists = [(a if is_10 else b) for a, b, is_10 in zip(lists10, lists8, is10, strict=True)]
-        lists = [s if isinstance(s, frozenset) else empty for s in lists]
+        self, codes: list[str], positions: np.ndarray, compiled: Compiled
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """For each unique code: its class id, and the class membership matrix."""
+        prefix_groups = list(compiled.prefixes)
+        groups = [*S301_LISTS, "s301_excluded", *prefix_groups]
         member = np.zeros((len(codes), len(groups)), dtype=bool)
-        for j, name in enumerate(S301_LISTS):
-            member[:, j] = [name in s for s in lists]
-        # Prefix coverage: look up each leading substring of each code (2 to 10 digits) in one dict,
-        # rather than testing every prefix against every code.
+        column = {g: j for j, g in enumerate(groups)}
+        for i, p in enumerate(positions):
+            if p >= 0:
+                for g in self.products.groups[p]:
+                    member[i, column[g]] = True
+        # Prefix coverage: look up each leading substring of each code (and of the codes it maps to) in one
+        # dict, rather than testing every prefix against every code.
         by_prefix: dict[str, list[int]] = {}
-        for j, prefixes in enumerate(compiled.prefixes.values(), start=len(S301_LISTS)):
+        for name, prefixes in compiled.prefixes.items():
             for prefix in prefixes:
-                by_prefix.setdefault(prefix, []).append(j)
+                by_prefix.setdefault(prefix, []).append(column[name])
         lengths = sorted({len(prefix) for prefix in by_prefix})
         for i, code in enumerate(codes):
-            for n in lengths:
-                hit = by_prefix.get(code[:n])
-                if hit is not None and len(code) >= n:
-                    member[i, hit] = True
-        # Classes: the distinct membership rows (hashing packed bytes is much faster than np.unique(axis=0)).
+            for candidate in (code, *self.products.mapped.get(code, ())):
+                for n in lengths:
+                    if len(candidate) < n:
+                        break
+                    hit = by_prefix.get(candidate[:n])
+                    if hit is not None:
+                        member[i, hit] = True
         packed = np.packbits(member, axis=1)
         classes, _ = pd.factorize(pd.Series([row.tobytes() for row in packed], dtype=object))
         representative = pd.Series(np.arange(len(codes))).groupby(classes).first().to_numpy()
         unique_rows = member[representative]
-        class_members = {g: unique_rows[:, j] for j, g in enumerate(groups)}
-        return classes.reshape(-1).astype(np.int64), class_members, mfn
+        return classes.reshape(-1).astype(np.int64), {g: unique_rows[:, j] for j, g in enumerate(groups)}
 
 
 # --------------------------------------------------------------------------------------------------
-def _product_tables(products: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    required = ["hs8", "mfn_ad_valorem"]
-    missing = [c for c in required if c not in products.columns]
-    if missing:
-        raise SchemaError(
-            f"Schedule(products): missing column(s) {missing} (expected hs8, mfn_ad_valorem, chapter99)"
-        )
-    frame = pd.DataFrame(
-        {
-            "hs8": products["hs8"].astype(str),
-            "hs10": products["hs10"].astype(object) if "hs10" in products.columns else None,
-            "mfn": products["mfn_ad_valorem"].astype("float64"),
-        }
-    )
-    bad = ~frame["hs8"].str.fullmatch(r"\d{8}")
-    if bad.any():
-        first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise SchemaError(
-            f"Schedule(products): row {first}: hs8 {frame['hs8'].iloc[first]!r} is not 8 digits"
-        )
-    if "mfn_ad_valorem_equivalent" in products.columns:
-        frame["mfn"] = frame["mfn"].fillna(products["mfn_ad_valorem_equivalent"].astype("float64"))
-    refs = products["chapter99"] if "chapter99" in products.columns else pd.Series([[]] * len(products))
-    frame["lists"] = [
-        frozenset(
-            S301_HEADINGS[h]
-            for h in (r if isinstance(r, list | tuple | np.ndarray) else [])
-            if h in S301_HEADINGS
-        )
-        for r in refs
-    ]
-    hs10 = frame["hs10"].where(frame["hs10"].notna(), None)
-    is_hs8_line = hs10.isna() | (hs10.astype(str).str.len() != 10)
-    # HS8 level: the HS8 line's MFN (else its first HS10's); lists from the HS8 line or any HS10 under it.
-    ordered = pd.concat([frame[is_hs8_line.to_numpy()], frame[~is_hs8_line.to_numpy()]])
-    hs8_table = ordered.groupby("hs8", sort=False).agg(
-        mfn=("mfn", "first"), lists=("lists", lambda s: frozenset().union(*s))
-    )
-    # Specific and compound rates (no ad valorem equivalent given) count as 0, and are counted.
-    n_non_ad_valorem = int(hs8_table["mfn"].isna().sum())
-    if n_non_ad_valorem:
-        log.info("tariffs: %d HS8 lines without an ad valorem MFN rate, taken as 0", n_non_ad_valorem)
-    hs8_table["mfn"] = hs8_table["mfn"].fillna(0.0)
-    lines10 = frame[~is_hs8_line.to_numpy()].copy()
-    lines10["hs10"] = lines10["hs10"].astype(str)
-    # HS10 lines inherit the HS8 rate unless they carry their own.
-    lines10["mfn"] = lines10["mfn"].fillna(hs8_table["mfn"].reindex(lines10["hs8"]).set_axis(lines10.index))
-    parent_lists = hs8_table["lists"].reindex(lines10["hs8"]).to_numpy()
-    lines10["lists"] = [own | parent for own, parent in zip(lines10["lists"], parent_lists, strict=True)]
-    hs10_table = lines10.drop_duplicates("hs10").set_index("hs10")[["mfn", "lists"]]
-    return hs8_table, hs10_table, n_non_ad_valorem
-
-
-def _compile(timeline: Timeline) -> _Compiled:
-    rows = timeline.rows
-    days = rows["effective"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    grid = np.unique(np.concatenate([[_ORIGIN], days]))
-    # Partner classes: every code named directly or through a group; class 0 is everyone else.
-    named: set[str] = set()
-    for key in rows["partner"].unique():
-        kind = timeline.partner_key_kind(key)
-        if kind == "group":
-            named |= timeline.partner_groups[key]
-        elif kind == "code":
-            named.add(key)
-    partner_codes = sorted(named)
-    class_keys: list[set[str]] = [{"all"}]
-    for code in partner_codes:
-        keys = {"all", code} | {g for g, members in timeline.partner_groups.items() if code in members}
-        class_keys.append(keys)
-    specificity = {"all": 0, "group": 1, "code": 2}
-    # Which partner keys apply to which class, as a boolean matrix over the timeline's keys.
-    key_index, keys = pd.factorize(rows["partner"].astype(object))
-    applies_to = np.array([[key in class_keys[c] for key in keys] for c in range(len(class_keys))])
-    rank_of_key = np.array([specificity[timeline.partner_key_kind(key)] for key in keys])
-    all_days = rows["effective"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    all_rates = rows["rate"].to_numpy(dtype=np.float64)
-    steps: dict[tuple[str, str], np.ndarray] = {}
-    for (layer, coverage), positions in rows.groupby(["layer", "coverage"], sort=False).indices.items():
-        block_keys = key_index[positions]
-        block_days = all_days[positions]
-        block_rates = all_rates[positions]
-        rank = rank_of_key[block_keys]
-        array = np.zeros((len(class_keys), len(grid)))
-        for c in range(len(class_keys)):
-            applies = applies_to[c, block_keys]
-            if not applies.any():
-                continue
-            # Latest date wins; on the same date the more specific partner key wins.
-            order = np.lexsort((rank[applies], block_days[applies]))
-            d = block_days[applies][order]
-            r = block_rates[applies][order]
-            position = np.searchsorted(d, grid, side="right") - 1
-            array[c] = np.where(position >= 0, r[np.maximum(position, 0)], 0.0)
-        steps[(str(layer), str(coverage))] = array
-    prefixes = timeline.coverage_prefixes()
-    used = {cov for (_, cov) in steps if cov in prefixes}
-    return _Compiled(
-        grid=grid,
-        partner_codes=partner_codes,
-        steps=steps,
-        prefixes={k: v for k, v in prefixes.items() if k in used},
-    )
-
-
-def _layer_table(
-    compiled: _Compiled, members: dict[str, np.ndarray], n_pc: int, *, flow: Flow
-) -> dict[str, np.ndarray]:
-    """Each output layer on (product class x partner class) x interval, stacking rules applied."""
-    n_classes = len(next(iter(members.values())))
-    n_int = len(compiled.grid)
-    layers: dict[str, np.ndarray] = {}
-    for layer in LAYERS:
-        combined = np.zeros((n_classes, n_pc, n_int))
-        for (step_layer, coverage), step in compiled.steps.items():
-            if step_layer != layer:
-                continue
-            on = np.ones(n_classes, dtype=bool) if coverage == "all" else members[coverage]
-            contribution = np.where(on[:, None, None], step[None, :, :], 0.0)
-            if _COMBINE[layer] == "sum":
-                combined += contribution
-            else:
-                np.maximum(combined, contribution, out=combined)
-        layers[layer] = combined
-    exempt = (layers["reciprocal_exemption"] > 0) | (layers["section232"] > 0)
-    # An all-in rate (Japan, EU: 15% including MFN) replaces the additive reciprocal rate while in
-    # force; the MFN part is taken off row by row in _evaluate, where each product's MFN is known.
-    all_in = np.where(exempt, 0.0, layers["reciprocal_all_in"])
-    layers["ieepa_reciprocal"] = np.where(exempt | (all_in > 0), 0.0, layers["ieepa_reciprocal"])
-    layers["reciprocal_all_in"] = all_in
-    out = {}
-    for layer in (*_STEP_LAYERS, "reciprocal_all_in"):
-        values = layers[layer]
-        us_side = layer != "china_retaliation"  # every other layer is a US duty on imports
-        if (flow == "imports") != us_side:
-            values = np.zeros_like(values)
-        out[layer] = values.reshape(n_classes * n_pc, n_int)
+def with_exclusion_references(lines: pd.DataFrame) -> list[list[str]]:
+    """Each line's chapter 99 references, with the Section 301 product-exclusion headings the HTS prints
+    in footnotes on the description (``chapter99_other_columns`` of econ.sources.hts.read) added."""
+    own = lines["chapter99"] if "chapter99" in lines.columns else pd.Series([[]] * len(lines))
+    other = lines.get("chapter99_other_columns", pd.Series([[]] * len(lines), index=lines.index))
+    out = []
+    for a, b in zip(own, other, strict=True):
+        refs = list(a) if isinstance(a, list | tuple | np.ndarray) else []
+        extra = [
+            h for h in (b if isinstance(b, list | tuple | np.ndarray) else []) if h in S301_EXCLUSION_HEADINGS
+        ]
+        out.append(refs + [h for h in extra if h not in refs])
     return out
 
 
-def _interval_average(
-    values: np.ndarray, grid: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> np.ndarray:
-    """Average of each row's step function over [start, end): the running integral's difference / days."""
-    widths = np.diff(np.append(grid, grid[-1] + 1)).astype(np.float64)
-    cumulative = np.concatenate([np.zeros((values.shape[0], 1)), np.cumsum(values * widths, axis=1)], axis=1)
+def _lookup_ave(frame: pd.DataFrame, ave: pd.DataFrame, row_start: np.ndarray) -> np.ndarray:
+    """Each row's ad valorem equivalent of its MFN rate (hs10 × partner × year), NaN where none."""
+    need = ["hs10", "partner", "year", "mfn_ave"]
+    missing = [c for c in need if c not in ave.columns]
+    if missing or "hs10" not in frame.columns:
+        raise SchemaError(f"rates(ave=...): the AVE frame needs {need} and the frame an hs10 column")
+    year = row_start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    keys = pd.MultiIndex.from_arrays(
+        [frame["hs10"].astype(str).to_numpy(), frame["partner"].astype(str).to_numpy(), year]
+    )
+    table = ave.set_index(
+        [ave["hs10"].astype(str), ave["partner"].astype(str), ave["year"].astype(np.int64)]
+    )["mfn_ave"]
+    table = table[~table.index.duplicated()]
+    return table.reindex(keys).to_numpy(dtype=float)
 
-    def integral(x: np.ndarray) -> np.ndarray:
-        t = np.searchsorted(grid, x, side="right") - 1
-        return cumulative[:, t] + values[:, t] * (x - grid[t])[None, :]
 
-    return (integral(ends) - integral(starts)) / (ends - starts)[None, :]
+class _Averaged(dict):  # type: ignore[type-arg]  # str -> ndarray, filled lazily
+    """Month averages of the layer tables, each computed on first use (most are zero for a panel): one
+    matrix product with the share of each month's days in each grid interval the months touch."""
+
+    def __init__(self, table: dict[str, np.ndarray], weights: np.ndarray) -> None:
+        super().__init__()
+        self._table = table
+        self._used = weights.any(axis=1)
+        self._weights = weights[self._used]
+
+    def __missing__(self, key: str) -> np.ndarray:
+        values = self._table[key]
+        if not values.any():
+            averaged = np.zeros((values.shape[0], self._weights.shape[1]))
+        else:
+            averaged = values[:, self._used] @ self._weights
+        self[key] = averaged
+        return averaged
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._table
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] if key in self._table else default
 
 
-def _days(column: pd.Series, name: str) -> np.ndarray:
+def _month_weights(grid: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(n_intervals, n_months): the share of each month's days that falls in each interval of the grid, so
+    that a step function's month averages are one matrix product."""
+    lower = grid[:, None]
+    upper = np.append(grid[1:], np.iinfo(np.int64).max)[:, None]
+    overlap = np.minimum(upper, ends[None, :]) - np.maximum(lower, starts[None, :])
+    return np.clip(overlap, 0, None).astype(np.float64) / (ends - starts)[None, :]
+
+
+def _ticks(column: pd.Series, name: str) -> tuple[np.ndarray, int]:
+    """The column's times as int64 ticks of its own unit, and the ticks in a day."""
     if not pd.api.types.is_datetime64_any_dtype(column):
         raise SchemaError(f"rates(): column {name!r} must be datetime64 (got {column.dtype})")
     if column.isna().any():
         raise SchemaError(f"rates(): column {name!r} has {int(column.isna().sum())} missing dates")
-    values = column.to_numpy()
-    if getattr(column.dt, "tz", None) is not None:
-        values = column.dt.tz_localize(None).to_numpy()
-    days = values.astype("datetime64[D]").view(np.int64)
-    if days.min() < _ORIGIN:
+    values = (
+        column.dt.tz_localize(None).to_numpy()
+        if getattr(column.dt, "tz", None) is not None
+        else column.to_numpy()
+    )
+    unit = np.datetime_data(values.dtype)[0]
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))  # type: ignore[call-overload]
+    ticks = values.view(np.int64)
+    if ticks.min() < ORIGIN * per_day:
         raise SchemaError(f"rates(): column {name!r} has dates before 1900")
-    return days
+    return ticks, per_day

@@ -16,12 +16,13 @@ Format (``econ/tariffs/scenarios/<name>.yaml`` or any file a user passes)::
 
 An override drops the timeline's rows of that layer (and partner key, and coverage, when given) dated on
 or after ``from``; with ``rate`` it then adds one row setting that rate from ``from``; with ``hold: true``
-the rate in force the day before simply continues. When ``coverage`` is omitted it means every coverage
-group of the layer for ``section301``, ``section232`` and ``reciprocal_exemption`` and ``all`` for the
-other layers; when ``partner`` is omitted rows of every partner key are dropped and the new row applies to
-``all``. Name the partner key the timeline uses for that layer (``china_hk_macao`` for the reciprocal duty
-on China, ``china_hk`` for fentanyl, ``china_mainland`` for Section 301 and China's retaliation): an
-override for "5700" alone leaves later rows of the group in force after their dates. Unknown keys, layers,
+the rate in force the day before simply continues. When ``coverage`` is omitted, rows of every coverage
+group of the layer are dropped, and the new rate applies to every group present for layers read by group
+(``section301``, ``section232``, exemptions) and to ``all`` for the others; when ``partner`` is omitted rows
+of every partner key are dropped and the new row applies to ``all``. Name the partner key the timeline
+uses for that layer (``china_hk_macao`` for the reciprocal duty on China, ``china_hk`` for fentanyl,
+``china_mainland`` for Section 301 and China's retaliation): an override for "5700" alone leaves later rows
+of the group in force after their dates. Unknown keys, layers,
 partners, coverage groups, parameters and malformed dates are rejected with the file and the key named.
 There is no ``until``: an override holds to the end of the schedule.
 """
@@ -39,12 +40,19 @@ import pandas as pd
 
 from econ import yaml_files
 from econ.errors import EconError, ScenarioError
-from econ.tariffs.timeline import LAYERS, Timeline, check_partner_key, known_coverages, parse_date
+from econ.tariffs.timeline import (
+    EXEMPTIONS,
+    LAYERS,
+    Timeline,
+    check_partner_key,
+    known_coverages,
+    parse_date,
+)
 
 _TOP_KEYS = {"name", "description", "parameters", "overrides", "source", "notes"}
 _OVERRIDE_KEYS = {"layer", "partner", "coverage", "from", "rate", "hold", "note"}
 _PARAM = re.compile(r"^\$\{(\w+)\}$")
-_MULTI_COVERAGE_LAYERS = {"section301", "section232", "reciprocal_exemption"}
+_MULTI_COVERAGE_LAYERS = {"section301", "section232", "section232_all_in", *EXEMPTIONS}
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ class Scenario:
             if o.partner is not None:
                 hit &= rows["partner"] == o.partner
             coverages = self._coverages(o, timeline)
-            if o.coverage is not None or o.layer not in _MULTI_COVERAGE_LAYERS:
+            if o.coverage is not None:
                 hit &= rows["coverage"].isin(coverages)
             rows = rows.loc[~hit.to_numpy()]
             if o.rate is not None:

@@ -1,0 +1,173 @@
+"""Census International Trade API files, sorted into the panels they feed.
+
+A real dataset holds whatever its user pulled: one file per month, per partner, per commodity group or per
+year, in one vintage folder or several (data/raw/census/<vintage>/), monthly variables (``CON_VAL_MO``) or
+annual and year-to-date ones (``CON_VAL_YR`` at ``time=2024-12``), by HS commodity or by NAICS. Each file
+is read by `econ.sources.census.read` and sorted by what it holds, not by its name:
+
+========================  =====================================  ===========================
+what the file holds       how it is told                         panel
+========================  =====================================  ===========================
+imports by HS10, monthly  CON_VAL_MO / GEN_VAL_MO, 10-digit codes ``imports``
+imports by HS10, annual   CON_VAL_YR / GEN_VAL_YR, 10-digit codes ``imports_annual``
+imports by NAICS, monthly NAICS column, CON_VAL_MO / GEN_VAL_MO   ``imports_naics``
+exports by HS10, monthly  ALL_VAL_MO, 10-digit codes              ``exports``
+========================  =====================================  ===========================
+
+Value variables lose their ``_mo``/``_yr`` suffix here (``con_val``, ``cal_dut``, ``con_qy1``), since the
+frequency is the panel's. Nothing is dropped in silence: a file with no rows (the API's HTTP 204 answer to
+a query that matched nothing), or rows no panel takes (imports at HS6, NAICS exports), are reported with
+the file, the rows and the value, and ``strict=True`` makes them errors. Two files holding the same rows
+(the same month fetched into two vintages, two partners' files saved under one name in two folders that
+overlap) are an error naming both files: keep one, or pick a vintage with ``econ build --vintage``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from econ.errors import InputFormatError
+
+Kind = Literal["imports", "imports_annual", "imports_naics", "exports"]
+KINDS: tuple[Kind, ...] = ("imports", "imports_annual", "imports_naics", "exports")
+
+_SUFFIX = re.compile(r"_(mo|yr)$")
+
+
+@dataclass
+class CensusRows:
+    """Every Census file of a dataset, sorted: rows by panel, and what was left out and why."""
+
+    rows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    """Files with no rows, rows no panel takes: one line each, for the manifest and the screen."""
+    files: dict[str, list[str]] = field(default_factory=dict)
+    """Panel → the files it was built from."""
+
+
+def label(path: Path, root: Path | None) -> str:
+    """How a file is named in messages and in the panels' ``source_file``: its path under data/raw."""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return path.name
+
+
+def classify(frame: pd.DataFrame, path: Path) -> tuple[Kind | None, str]:
+    """Which panel a file's rows feed (None: none does) and, when none, why."""
+    columns = set(frame.columns)
+    frequency = "mo" if any(c.endswith("_mo") for c in columns) else "yr"
+    imports = bool(columns & {f"con_val_{frequency}", f"gen_val_{frequency}"})
+    exports = f"all_val_{frequency}" in columns
+    naics = any(c.startswith("naics") for c in columns) or "naics" in path.name.lower()
+    lengths = set(frame["commodity"].str.len().dropna().astype(int)) if len(frame) else set()
+    if not (imports or exports):
+        return None, "no import value (CON_VAL or GEN_VAL) and no export value (ALL_VAL)"
+    if naics:
+        if imports and frequency == "mo":
+            return "imports_naics", ""
+        return None, f"{'annual ' if frequency == 'yr' else ''}{'imports' if imports else 'exports'} by NAICS"
+    if lengths and lengths != {10}:
+        level = "/".join(f"HS{n}" for n in sorted(lengths))
+        return None, f"{'imports' if imports else 'exports'} at {level} (panels take HS10 lines)"
+    if imports:
+        return ("imports" if frequency == "mo" else "imports_annual"), ""
+    if frequency == "mo":
+        return "exports", ""
+    return None, "annual exports"
+
+
+def read_census_files(files: Sequence[Path], *, root: Path | None = None) -> CensusRows:
+    """Read, sort and check every Census file (see the module docstring)."""
+    from econ.sources import census
+
+    found = CensusRows()
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for path in files:
+        name = label(path, root)
+        frame = census.read(path, keep_aggregates=True)
+        frame, dropped = _countries(frame, name)
+        found.problems.extend(dropped)
+        if frame.empty:
+            found.problems.append(f"{name}: no rows (an HTTP 204 answer, or a query that matched nothing)")
+            continue
+        kind, why = classify(frame, path)
+        if kind is None:
+            value = _value(frame)
+            found.problems.append(
+                f"{name}: {len(frame):,} rows (${value / 1e9:,.2f}B) not used by any panel: {why}"
+            )
+            continue
+        frame = frame.rename(columns={c: _SUFFIX.sub("", c) for c in frame.columns if _SUFFIX.search(c)})
+        frame["source_file"] = name
+        parts.setdefault(kind, []).append(frame)
+        found.files.setdefault(kind, []).append(name)
+    for panel_name, frames in parts.items():
+        data = pd.concat(frames, ignore_index=True)
+        _refuse_duplicates(data, panel_name)
+        found.rows[panel_name] = data
+    return found
+
+
+_COUNTRY = re.compile(r"^[1-9][0-9]{3}$")
+
+
+def _countries(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """Single countries only: the totals and groupings the API mixes in (``-``, ``0003``, ``1XXX``,
+    SUMMARY_LVL other than DET) are dropped as the reader would; rows whose CTY_CODE is missing or not a
+    code at all are dropped too, but said aloud with their country names — they are data, not totals."""
+    codes = frame["partner"].astype("string")
+    country = codes.str.fullmatch(_COUNTRY.pattern).fillna(False).astype(bool)
+    if "summary_lvl" in frame.columns:
+        country &= (frame["summary_lvl"] == "DET").fillna(False).astype(bool)
+    grouping = codes.str.fullmatch(r"-|0\d{3}|\dXXX").fillna(False).astype(bool) | (
+        codes.str.fullmatch(_COUNTRY.pattern).fillna(False).astype(bool) & ~country
+    )
+    odd = ~country & ~grouping
+    problems = []
+    if odd.any():
+        names = frame.loc[odd, "partner_name"].astype(str).value_counts()
+        listed = ", ".join(f"{country_name} ({count})" for country_name, count in names.head(5).items())
+        problems.append(
+            f"{name}: {int(odd.sum()):,} rows (${_value(frame[odd]) / 1e9:,.2f}B) without a Census country "
+            f"code were left out: {listed}"
+        )
+    return frame[country].reset_index(drop=True), problems
+
+
+def _value(frame: pd.DataFrame) -> float:
+    for column in frame.columns:
+        if re.match(r"^(con|gen|all)_val_(mo|yr)$", column):
+            return float(frame[column].sum())
+    return 0.0
+
+
+def _refuse_duplicates(data: pd.DataFrame, kind: str) -> None:
+    """Two files with a row for the same line, partner and period: name both, and say how to choose."""
+    key = ["commodity", "partner", "period"]
+    duplicated = data.duplicated(key, keep=False)
+    if not duplicated.any():
+        return
+    clash = data[duplicated]
+    first = clash.iloc[0]
+    same = clash[(clash[key] == first[key]).all(axis=1)]
+    sources = sorted(set(same["source_file"]))
+    where = f"{kind} line {first['commodity']}, partner {first['partner']}, {first['period']}"
+    if len(sources) == 1:
+        raise InputFormatError(
+            sources[0], f"duplicate row for {where}", expected="one row per line × country × period"
+        )
+    raise InputFormatError(
+        sources[0],
+        f"the same rows are in {' and '.join(sources)} ({int(duplicated.sum()):,} rows, e.g. {where})",
+        expected="each month of each query in one file: delete one, or pick a vintage with "
+        "`econ build --vintage NAME`",
+    )
