@@ -315,8 +315,10 @@ def _comparison_chart(
     bars = base.mark_bar(color=plots.PALETTE[0]).encode(
         x=alt.X("value:Q", title=axis, scale=alt.Scale(zero=True)), tooltip=["run", "value"]
     )
-    whiskers = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
-    chart = (bars + whiskers).properties(width=620, height=40 * len(rows), title=axis)
+    layers = bars
+    if data["low"].notna().any():  # whiskers only where the runs give intervals
+        layers = bars + base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
+    chart = layers.properties(width=620, height=40 * len(rows), title=axis)
     shown = plots.chart(
         chart,
         alt=f"Bar chart of {axis} for each run of the grid, with intervals where the runs give them.",
