@@ -41,6 +41,7 @@ from econ.tariffs import load_scenario
 
 plots.use_house_style()
 imports = panel.load("imports", dataset)
+setting = passthrough  # the preset's name, for the title (an estimate replaces the number below)
 if passthrough == "estimated":
     # Pass-through and σ from this dataset's own import panel, with their standard errors. The
     # estimators' notes on dropped rows go to the log, not the page.
@@ -98,7 +99,7 @@ revenue = total("revenue_change", "Change in tariff revenue")
 pce = Figure(prices["constant_dollar"].pce, "percent", label="Change in consumer prices (PCE)",
              note="input-output cost push, constant dollar margins")  # fmt: skip
 story(
-    title=stories.comparison_title(scenario=phrase, date=date),
+    title=stories.comparison_title(scenario=phrase, date=date, passthrough=setting),
     question=stories.comparison_question(scenario=phrase, date=date),
     lead={"cost_to_buyers": cost, "imports_change": imports_change, "revenue_change": revenue},
     answer=stories.cost_sentence(cost, scenario=phrase, date=date),

@@ -216,6 +216,9 @@ def test_titles_follow_the_scenario():
         scenario=no_geneva, date="2025-06-15"
     )
     assert "Geneva" not in stories.comparison_title(scenario=rollback, date="2025-06-15")
+    estimated = stories.comparison_title(scenario=no_geneva, date="2025-06-15", passthrough="estimated")
+    assert estimated != stories.comparison_title(scenario=no_geneva, date="2025-06-15")
+    assert estimated.endswith("pass-through and σ estimated on the data")
 
 
 # --------------------------------------------------------------------------- headline, story, validation

@@ -58,9 +58,19 @@ def scenario_phrase(description: str, name: str) -> str:
     return text if 3 <= len(text) <= 60 else name.replace("_", " ")
 
 
-def comparison_title(*, scenario: str, date: str) -> str:
-    """The title of a page comparing the tariffs in force on `date` with a scenario (`scenario_phrase`)."""
-    return f"US tariffs in force on {formatting.day(date)} against “{scenario}”: effects by US industry"
+_PASSTHROUGH_WORDS = {
+    "border": "full pass-through",
+    "retail": "retail pass-through (0.2)",
+    "estimated": "pass-through and σ estimated on the data",
+}
+
+
+def comparison_title(*, scenario: str, date: str, passthrough: str = "border_2025") -> str:
+    """The title of a page comparing the tariffs in force on `date` with a scenario (`scenario_phrase`);
+    a pass-through other than the default preset (border_2025) is named, so two runs never share a title."""
+    title = f"US tariffs in force on {formatting.day(date)} against “{scenario}”: effects by US industry"
+    extra = _PASSTHROUGH_WORDS.get(passthrough)
+    return f"{title}, {extra}" if extra else title
 
 
 def comparison_question(*, scenario: str, date: str) -> str:
