@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     fetch = sub.add_parser("fetch", help="download an agency's files into data/raw/<source>/<vintage>/")
-    fetch.add_argument("source", help="census, hts, bls, bea, usgs or comtrade")
+    fetch.add_argument(
+        "source", help="census, hts, bls, bea, usgs, comtrade, or all (every file the reports need)"
+    )
     fetch.add_argument("options", nargs=argparse.REMAINDER, help="options of that source (see --help)")
     fetch.set_defaults(handler=_cmd_fetch)
 

@@ -19,6 +19,9 @@ Files read:
 * Census Schedule C country codes: the pipe table ``countryCodes.txt`` (``Code | Name | ISO Code``, ISO
   alpha-2 — Namibia's ``NA`` is a code, not a missing value), a ``Code,Name`` CSV, or a
   ``cty_code,iso3`` CSV.
+
+One module of some 530 lines, on purpose: the HS, NAICS → BEA and country joins share `MatchReport` and
+its parent-code fallbacks, which must count value the same way in every join.
 """
 
 from __future__ import annotations
@@ -52,11 +55,11 @@ def clean_hs(codes: pd.Series | str) -> pd.Series | str:
         if not re.fullmatch(r"(\d{2}){1,5}", text):
             raise ParameterError([("code", f"{codes!r} is not an HS code of 2–10 digits")])
         return text
-    text = codes.astype("str").str.replace(r"[.\s]", "", regex=True)
-    bad = ~text.str.fullmatch(r"(\d{2}){1,5}").fillna(False)
+    cleaned = codes.astype("str").str.replace(r"[.\s]", "", regex=True)
+    bad = ~cleaned.str.fullmatch(r"(\d{2}){1,5}").fillna(False)
     if bad.any():
         raise ParameterError([("code", f"{codes[bad].iloc[0]!r} is not an HS code of 2–10 digits")])
-    return text
+    return cleaned
 
 
 def hs8(codes: pd.Series | str) -> pd.Series | str:
@@ -134,7 +137,11 @@ def _report(
     missing = how.isna()
     fallback = ~exact & ~missing
     lost = (
-        weight[missing].groupby(frame.loc[missing, code]).sum().sort_values(ascending=False).index.astype(str)
+        weight[missing]
+        .groupby(frame.loc[missing, code].astype("str").fillna("(no code)"))
+        .sum()
+        .sort_values(ascending=False)
+        .index.astype(str)
     )
     by_fallback = {str(level): share(how == level) for level in how[fallback].unique()}
     return MatchReport(
@@ -174,17 +181,28 @@ _FIXED = {  # name: (first, last), 1-based inclusive, as documented by Census
 }
 
 
-def read_hs_naics(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_hs_naics(path: str | os.PathLike[str], *, strict: bool = False) -> pd.DataFrame:
     """The Census HS10 concordance (fixed width): one row per HS10 code with ``hs10``, ``description``,
     ``long_description``, ``unit1``, ``unit2``, ``sitc``, ``end_use``, ``usda``, ``naics``, ``hitech``
-    (all str, stripped, leading zeros kept). Raises InputFormatError on a line whose code is not 10 digits,
-    a NAICS field that is not a 6-character code, or a code that repeats."""
+    (all str, stripped, leading zeros kept).
+
+    Census leaves the NAICS field blank on some lines (codes without a NAICS assignment): those rows keep
+    ``naics`` missing, and one ``missing_code`` note (`econ.sources.notes`) lists them on
+    ``attrs["notes"]`` — `hs10_to_naics` then places them through their HS8/HS6 parent or reports them
+    unmatched; ``strict=True`` raises instead. Raises InputFormatError on a line whose code is not 10
+    digits, a NAICS field that is neither blank nor a 6-character code, or a code that repeats.
+
+    The import concordance (``hs-10d-2019-imp-code.txt``, ``imp-code.txt``) and the export one (Schedule
+    B, ``…-exp-code.txt``) share this layout; for imports use the import one (`find_hs_naics`)."""
+    from econ.sources.notes import attach, note
+
     source = Path(path)
     try:
-        text = source.read_bytes().decode("cp1252")
+        text = source.read_bytes().decode("cp1252", errors="replace")
     except OSError as error:
         raise InputFormatError(source, f"cannot read the file: {error.strerror or error}") from error
     records = []
+    blank: list[str] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -194,35 +212,71 @@ def read_hs_naics(path: str | os.PathLike[str]) -> pd.DataFrame:
                 source, f"line is {len(line)} characters long — truncated?", where=f"line {number}",
                 expected="fixed-width lines of 278 characters (NAICS in 266–271)",
             )  # fmt: skip
-        row = {name: line[first - 1 : last].strip() for name, (first, last) in _FIXED.items()}
-        if not re.fullmatch(r"\d{10}", row["hs10"]):
+        row: dict[str, str | None] = {
+            name: line[first - 1 : last].strip() for name, (first, last) in _FIXED.items()
+        }
+        hs10 = str(row["hs10"])
+        if not re.fullmatch(r"\d{10}", hs10):
             raise InputFormatError(
                 source,
-                f"commodity {row['hs10']!r}",
+                f"commodity {hs10!r}",
                 where=f"line {number}, columns 1–10",
                 expected="10 digits",
             )
-        if not re.fullmatch(r"[0-9A-Z]{6}", row["naics"]):
+        if row["naics"] == "":
+            row["naics"] = None
+            blank.append(hs10)
+        elif not re.fullmatch(r"[0-9A-Z]{6}", str(row["naics"])):
             raise InputFormatError(
                 source, f"NAICS {row['naics']!r}", where=f"line {number}, columns 266–271",
-                expected="a 6-character NAICS code",
+                expected="a 6-character NAICS code, or blank",
             )  # fmt: skip
-        if row["hs10"] in seen:
+        if hs10 in seen:
             raise InputFormatError(
                 source,
-                f"commodity {row['hs10']} appears twice (lines {seen[row['hs10']]} and {number})",
+                f"commodity {hs10} appears twice (lines {seen[hs10]} and {number})",
                 where=f"line {number}",
             )
-        seen[row["hs10"]] = number
+        seen[hs10] = number
         records.append(row)
     if not records:
         raise InputFormatError(source, "no concordance lines", expected="fixed-width HS10 lines")
-    return pd.DataFrame.from_records(records, columns=list(_FIXED)).astype("str")
+    frame = pd.DataFrame.from_records(records, columns=list(_FIXED)).astype("str")
+    found = []
+    if blank:
+        shown = ", ".join(blank[:5]) + ("…" if len(blank) > 5 else "")
+        found.append(
+            note(
+                source,
+                "missing_code",
+                f"{len(blank):,} HS10 codes have no NAICS code ({shown}); they are matched through their "
+                "HS8 or HS6 parent, or reported unmatched",
+                rows=len(blank),
+                codes=blank,
+            )
+        )
+    return attach(frame, found, strict=strict)
+
+
+def find_hs_naics(folder: str | os.PathLike[str]) -> Path | None:
+    """The HS10 → NAICS concordance to use for imports in `folder`: the newest import-side file
+    (``hs-10d-YYYY-imp-code.txt``, ``imp-code.txt``) if there is one, else the newest export-side file
+    (``…-exp-code.txt``), else None. Newest by the year in the name (then by name)."""
+    base = Path(folder)
+
+    def newest(pattern: str) -> Path | None:
+        found = sorted(
+            base.glob(pattern),
+            key=lambda path: (max(re.findall(r"(?:19|20)\d{2}", path.name) or ["0"]), path.name),
+        )
+        return found[-1] if found else None
+
+    return newest("*imp*code*.txt") or newest("*exp*code*.txt")
 
 
 def _parent_map(concordance: pd.DataFrame, code: str, target: str, digits: int) -> tuple[pd.Series, set[str]]:
     """Parent code → the most common target among its children; also the parents with several targets."""
-    parents = concordance.assign(_parent=concordance[code].str[:digits])
+    parents = concordance.loc[concordance[target].notna()].assign(_parent=lambda t: t[code].str[:digits])
     counts = parents.groupby(["_parent", target]).size().rename("n").reset_index()
     counts = counts.sort_values(["_parent", "n", target], ascending=[True, False, True])
     sizes = counts.groupby("_parent").size()
@@ -247,10 +301,11 @@ def hs10_to_naics(
     _check_columns(frame, [code, value], "hs10_to_naics")
     _check_columns(concordance, ["hs10", "naics"], "hs10_to_naics (concordance)")
     codes = frame[code].astype("str")
-    exact = pd.Series(concordance["naics"].to_numpy(), index=concordance["hs10"].to_numpy())
+    placed = concordance.loc[concordance["naics"].notna()]  # a blank NAICS cell is no match: try parents
+    exact = pd.Series(placed["naics"].to_numpy(), index=placed["hs10"].to_numpy())
     exact = exact[~exact.index.duplicated()]
     naics = codes.map(exact)
-    how = pd.Series(np.where(naics.notna(), "exact", None), index=frame.index, dtype="object")
+    how = pd.Series("exact", index=frame.index, dtype="object").where(naics.notna(), None)
     ambiguous = 0
     for digits in fallback:
         parents, unclear = _parent_map(concordance, "hs10", "naics", digits)
@@ -365,9 +420,13 @@ def naics_to_bea(
     # industry of its children when they all agree; when they differ it stays unmatched (no honest single
     # answer at this level) and is counted as ambiguous.
     split: set[str] = set()
-    for parent_code in codes[result.isna()].unique():
-        parent = parent_code.rstrip("X")  # Census trade NAICS such as 33641X group 33641*
-        under = table.loc[table["naics"].str.startswith(parent), level].unique() if parent else []
+    for parent_code in codes[result.isna() & codes.notna()].unique():
+        parent = str(parent_code).rstrip("X")  # Census trade NAICS such as 33641X group 33641*
+        under: list[str] = (
+            [str(v) for v in table.loc[table["naics"].str.startswith(parent), level].unique()]
+            if parent
+            else []
+        )
         if len(under) == 1:
             rows = (codes == parent_code).to_numpy()
             result.loc[rows] = under[0]
@@ -375,6 +434,7 @@ def naics_to_bea(
         elif len(under) > 1:
             split.add(parent_code)
     used = set(codes[result.notna()].str[:6]) | set(codes[result.notna()])
+    # A row without a NAICS code (unplaced upstream) stays unmatched, counted in the report's value.
     ambiguous = len(ambiguous_codes & {c[:k] for c in used for k in range(2, 7)}) + len(split)
     out = frame.assign(**{f"bea_{level}": result.astype("str"), "bea_match": how.astype("str")})
     return out, _report(f"NAICS → BEA {level}", frame, how, code, value, ambiguous=ambiguous)
@@ -426,7 +486,7 @@ def read_country_codes(path: str | os.PathLike[str]) -> pd.DataFrame:
             if wanted in columns:
                 rename[columns[wanted]] = wanted
         frame = frame.rename(columns=rename)[list(rename.values())]
-        records = frame.to_dict("records")
+        records = [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
         wheres = [f"line {n}" for n in range(2, len(frame) + 2)]
     if not records:
         raise InputFormatError(source, "no country rows", expected="Census Schedule C codes")
@@ -465,7 +525,7 @@ def census_to_iso(
     lookup = codes.set_index("census_code")[to]
     lookup = lookup[lookup.astype("str").str.strip() != ""]
     mapped = frame[code].astype("str").map(lookup)
-    how = pd.Series(np.where(mapped.notna(), "exact", None), index=frame.index, dtype="object")
+    how = pd.Series("exact", index=frame.index, dtype="object").where(mapped.notna(), None)
     out = frame.assign(**{to: mapped.astype("str")})
     return out, _report(f"Census country → {to}", frame, how.where(how.notna(), None), code, value)
 

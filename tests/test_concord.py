@@ -167,3 +167,37 @@ def test_real_concordances(shared_data: Path) -> None:
     assert len(iso3) == 189 and concord.iso_to_census(iso3)["CHN"] == "5700"
     names = concord.read_country_codes(shared_data / "census" / "census_codes.csv")
     assert len(names) == 240
+
+
+def test_import_concordance_with_blank_naics_cells(concord_dir: Path) -> None:
+    """Census leaves the NAICS field blank on some lines: read them as missing, say so, and let the join
+    place them through a parent code or report them — never a crash further down (naics_to_bea)."""
+    from econ.sources.notes import notes_of
+
+    table = concord.read_hs_naics(concord_dir / "hs-10d-test-imp-code.txt")
+    assert len(table) == 13 and table["naics"].isna().sum() == 2
+    (note,) = notes_of(table)
+    assert note.kind == "missing_code" and note.codes == ("2846900010", "8505110000")
+    trade = pd.DataFrame({"hs10": ["2846900010", "8505110000", "8505110070"], "value": [10.0, 20.0, 30.0]})
+    joined, report = concord.hs10_to_naics(trade, table)
+    by_code = joined.set_index("hs10")
+    # 2846900010's HS8 sibling 2846900090 has 325180; 8505110000 and 8505110070 have no placed relative
+    assert (
+        by_code.loc["2846900010", "naics"] == "325180" and by_code.loc["2846900010", "naics_match"] == "hs8"
+    )
+    assert by_code[["naics"]].iloc[1:].isna().all().all()
+    assert report.unmatched == pytest.approx(50 / 60)
+    bea = concord.read_bea_naics(concord_dir / "bea_naics_concordance_small.xlsx")
+    with_bea, bea_report = concord.naics_to_bea(joined, bea, level="summary")
+    assert with_bea.loc[with_bea["hs10"] == "2846900010", "bea_summary"].item() == "325"
+    assert bea_report.unmatched == pytest.approx(50 / 60) and "(no code)" in bea_report.lost
+
+
+def test_find_hs_naics_prefers_the_import_side(tmp_path: Path) -> None:
+    assert concord.find_hs_naics(tmp_path) is None
+    for name in ("hs-10d-2024-exp-code.txt", "hs-10d-2019-exp-code.txt"):
+        (tmp_path / name).write_text("")
+    assert concord.find_hs_naics(tmp_path) == tmp_path / "hs-10d-2024-exp-code.txt"
+    for name in ("imp-code.txt", "hs-10d-2019-imp-code.txt"):
+        (tmp_path / name).write_text("")
+    assert concord.find_hs_naics(tmp_path) == tmp_path / "hs-10d-2019-imp-code.txt"

@@ -1,4 +1,4 @@
-"""The download core (econ.sources.http) against a loopback HTTP server: retries, timeouts, truncation,
+"""The download core (econ.sources.fetch.http) against a loopback HTTP server: retries, timeouts, truncation,
 resumption, redaction and the offline message. Nothing here touches the internet."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from econ.errors import FetchError, OfflineError
-from econ.sources import http
+from econ.sources.fetch import http
 
 SECRET = "s3cr3t-K3Y+/="
 
@@ -137,10 +137,10 @@ def test_existing_file_not_fetched_again_unless_forced(httpserver: HTTPServer, t
 def test_check_rejects_and_leaves_nothing(httpserver: HTTPServer, tmp_path: Path) -> None:
     httpserver.expect_request("/html").respond_with_data("<html>Invalid Key</html>")
 
-    def refuse(path: Path) -> None:
+    def refuse(body: http.Body) -> None:
         raise FetchError("not data")
 
-    with pytest.raises(FetchError, match="not data"):
+    with pytest.raises(FetchError, match="not data; not saved"):
         http.download(httpserver.url_for("/html"), tmp_path / "h.json", check=refuse)
     assert _leftovers(tmp_path) == []
 
@@ -228,10 +228,13 @@ def test_redact_encoded_forms() -> None:
     assert http.redact(text, [SECRET]) == "https://x/?key=REDACTED and REDACTED"
 
 
-def test_vintage_dir(econ_home: Path) -> None:
-    assert http.vintage_dir("census", "2024-12") == econ_home / "data" / "raw" / "census" / "2024-12"
+def test_vintage_folder(econ_home: Path) -> None:
+    from econ.sources.fetch.options import FetchOptions
+
+    folder = FetchOptions(vintage="2024-12").folder("census")
+    assert folder == econ_home / "data" / "raw" / "census" / "2024-12"
     with pytest.raises(ValueError, match="vintage"):
-        http.vintage_dir("census", "../etc")
+        FetchOptions(vintage="../etc")
 
 
 # --- econ fetch SOURCE ----------------------------------------------------------------------------------
@@ -323,15 +326,42 @@ def test_malformed_url_is_a_fetch_error(tmp_path: Path) -> None:
 
 
 def test_web_pages_and_broken_zips_are_refused_by_name(tmp_path: Path) -> None:
-    from econ.errors import FetchError
-    from econ.sources import http
+    from econ.sources.fetch import checks
+    from econ.sources.fetch.plan import extract_zip
 
     page = tmp_path / "AllTablesIO.zip"
     page.write_bytes(b"\xef\xbb\xbf  <!DOCTYPE html><html><body>Service unavailable</body></html>")
     with pytest.raises(FetchError, match="BEA answered with a web page"):
-        http.reject_web_page("BEA")(page)
+        checks.by_suffix("BEA")(http.Body(page, page.name, 200))
     data = tmp_path / "table.csv"
     data.write_text("Code,Value\n111CA,1\n")
-    http.reject_web_page("BEA")(data)  # a real file passes
+    checks.by_suffix("BEA")(http.Body(data, data.name, 200))  # a real file passes
     with pytest.raises(FetchError, match=r"AllTablesIO\.zip: the zip could not be opened"):
-        http.extract_zip(page, tmp_path, suffixes=(".csv",), force=False)
+        extract_zip(page, tmp_path, suffixes=(".csv",), force=False)
+
+
+def test_a_file_saved_after_its_check_is_not_parsed_again_unless_changed(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A rerun of a large fetch must not re-read every file: what this module saved after its check, and
+    what is unchanged since (size and SHA-256 in the sidecar), is kept as is; a changed file is checked."""
+    httpserver.expect_request("/f").respond_with_data("[1, 2, 3]")
+    seen: list[str] = []
+
+    def check(body: http.Body) -> None:
+        seen.append(body.name)
+        try:
+            json.loads(body.path.read_text())
+        except ValueError as error:
+            raise FetchError(f"not JSON: {error}") from None
+
+    dest = http.download(httpserver.url_for("/f"), tmp_path / "f.json", check=check)
+    assert seen == ["f.json"] and json.loads((tmp_path / ".fetch" / "f.json.meta").read_text())["checked"]
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert seen == ["f.json"] and len(httpserver.log) == 1  # trusted: nothing parsed, nothing asked
+    dest.write_text("[1, 2, 4]")  # same size, other bytes: checked again (it parses, so it is kept)
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert seen == ["f.json", "f.json"] and len(httpserver.log) == 1
+    dest.write_text("[1, 2")  # cut: fails its check, fetched again
+    http.download(httpserver.url_for("/f"), dest, check=check)
+    assert dest.read_text() == "[1, 2, 3]" and len(httpserver.log) == 2

@@ -23,7 +23,10 @@ from pathlib import Path
 import pytest
 
 from econ.errors import FetchError
-from econ.sources import census, http
+from econ.sources import census
+from econ.sources.fetch import census as fetch_census
+from econ.sources.fetch import http
+from econ.sources.fetch.options import FetchOptions
 
 BODY = b'[["I_COMMODITY","CTY_CODE","CON_VAL_MO","time"],\n["8505110070","5700","5","2024-01"]]\n'
 
@@ -152,19 +155,20 @@ def test_503_with_retry_after_date_is_honoured_and_capped(serve, tmp_path: Path,
 def test_multi_file_fetch_resumes_where_it_failed(
     serve, econ_home: Path, waits: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Three months: the second keeps failing. The first is kept whole, the second leaves nothing, and the
-    rerun asks only for the months still missing."""
+    """Three months: the second keeps failing. The others are kept whole (a failure does not stop the
+    run), the second leaves nothing, and the rerun asks only for the month still missing."""
     monkeypatch.delenv("CENSUS_API_KEY", raising=False)
     server = serve(["ok", "short", "short", "ok"])
-    with pytest.raises(FetchError, match="2024-02"):
-        census.fetch(year=2024, months=[1, 2, 3], vintage="v", base_url=server.url("/ts"), retries=1)
+    options = FetchOptions(vintage="v", base_url=server.url("/ts"), retries=1)
+    with pytest.raises(FetchError, match=r"1 of 3 files failed \(2 saved.*2024-02"):
+        fetch_census.fetch(year=2024, months=[1, 2, 3], options=options)
     folder = econ_home / "data" / "raw" / "census" / "v"
-    assert files_in(folder) == ["imports_hs10_2024-01.json"]
-    assert len(server.requests) == 3
-    saved = census.fetch(year=2024, months=[1, 2, 3], vintage="v", base_url=server.url("/ts"), retries=1)
+    assert files_in(folder) == ["imports_hs10_2024-01.json", "imports_hs10_2024-03.json"]
+    assert len(server.requests) == 4
+    saved = fetch_census.fetch(year=2024, months=[1, 2, 3], options=options)
     assert [p.name for p in saved] == [f"imports_hs10_2024-0{m}.json" for m in (1, 2, 3)]
-    asked_again = server.requests[3:]
-    assert len(asked_again) == 2 and not any("time=2024-01" in line for line in asked_again)
+    asked_again = server.requests[4:]
+    assert len(asked_again) == 1 and "time=2024-02" in asked_again[0]
     assert all(p.read_bytes() == BODY for p in saved)
 
 

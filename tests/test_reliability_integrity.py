@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from econ import demo, panel
 from econ.errors import EconError, IntegrityError
 
-PANELS = ("tariff_lines", "imports", "exports", "industries", "io_tables")
+PANELS = ("tariff_lines", "imports", "exports", "industries", "minerals", "io_tables")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import pytest
 
 from econ.errors import InputFormatError
 from econ.sources import bea
+from econ.sources.fetch import bea as fetch_bea
+from econ.sources.fetch.options import FetchOptions
 
 USE = "Summary_Use_2023_PRO_BeforeRedef_17sch.csv"
 MAKE = "Summary_Make_2023_BeforeRedef_17sch.csv"
@@ -250,13 +252,25 @@ def test_fetch_saves_zip_and_extracts_workbooks(httpserver, econ_home: Path, min
     )
     httpserver.expect_ordered_request("/static/AllTablesIO.zip").respond_with_data("busy", status=500)
     httpserver.expect_ordered_request("/static/AllTablesIO.zip").respond_with_data(body)
-    saved = bea.fetch(vintage="2024-09", base_url=httpserver.url_for("/static/"), backoff=0.0)
+    options = FetchOptions(vintage="2024-09", base_url=httpserver.url_for("/static/"), backoff=0.0)
+    saved = fetch_bea.fetch(options=options)
     folder = econ_home / "data" / "raw" / "bea" / "2024-09"
     assert saved == [folder / "AllTablesIO.zip", folder / "Mini_Use_2023.csv"]
     assert (folder / "AllTablesIO.zip").read_bytes() == body
     assert bea.read(saved[1]).matrix.shape == (5, 3)
     # A second run does not ask the server again.
-    assert bea.fetch(vintage="2024-09", base_url=httpserver.url_for("/static/"))[0] == saved[0]
+    assert fetch_bea.fetch(options=options)[0] == saved[0]
+    assert len(httpserver.log) == 2
+
+
+def test_fetch_refuses_a_broken_zip(httpserver, econ_home: Path, mini: Path) -> None:  # type: ignore[no-untyped-def]
+    body = _zip_of({"Mini_Use_2023.csv": (mini / "Mini_Use_2023.csv").read_bytes()})
+    httpserver.expect_request("/static/AllTablesIO.zip").respond_with_data(body[: len(body) // 2])
+    from econ.errors import FetchError
+
+    with pytest.raises(FetchError, match="broken archive"):
+        fetch_bea.fetch(options=FetchOptions(vintage="v", base_url=httpserver.url_for("/static/"), retries=0))
+    assert not (econ_home / "data" / "raw" / "bea" / "v" / "AllTablesIO.zip").exists()
 
 
 def test_fetch_offline_names_the_endpoint(econ_home: Path) -> None:
@@ -268,7 +282,7 @@ def test_fetch_offline_names_the_endpoint(econ_home: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(OfflineError, match=f"127.0.0.1:{port}"):
-        bea.fetch(vintage="x", base_url=f"http://127.0.0.1:{port}/", retries=0, backoff=0.0)
+        fetch_bea.fetch(options=FetchOptions(vintage="x", base_url=f"http://127.0.0.1:{port}/", retries=0))
 
 
 def test_xlsx_names_row_above_codes_and_detail_level(tmp_path: Path) -> None:

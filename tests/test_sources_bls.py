@@ -11,6 +11,8 @@ import pytest
 
 from econ.errors import FetchError, InputFormatError, OfflineError, ParameterError
 from econ.sources import bls
+from econ.sources.fetch import bls as fetch_bls
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -135,7 +137,7 @@ def test_real_series_files(shared_data: Path) -> None:
 
 @pytest.fixture()
 def quiet(econ_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("econ.sources.fetch.http.time.sleep", lambda seconds: None)
     return econ_home
 
 
@@ -148,20 +150,25 @@ def test_fetch_flat_files(quiet: Path, bls_dir: Path, httpserver) -> None:
     httpserver.expect_ordered_request("/pub/time.series/ei/ei.footnote").respond_with_data(
         (bls_dir / "ei.footnote").read_bytes()
     )
-    paths = bls.fetch("ei", vintage="v", base_url=httpserver.url_for("/pub/time.series"))
+    paths = fetch_bls.fetch(
+        "ei", options=FetchOptions(vintage="v", base_url=httpserver.url_for("/pub/time.series"))
+    )
     assert [p.name for p in paths] == ["ei.series", "ei.data.0.Current", "ei.footnote"]
     assert all(p.read_bytes() == (bls_dir / p.name).read_bytes() for p in paths)
     assert "econ/" in httpserver.log[0][0].headers["User-Agent"]
     with pytest.raises(ParameterError):
-        bls.fetch("ce")  # type: ignore[arg-type]
+        fetch_bls.fetch("ce")  # type: ignore[arg-type]
 
 
 def test_fetch_api_key_in_body_only(quiet: Path, bls_dir: Path, httpserver, monkeypatch) -> None:
     monkeypatch.setenv("BLS_API_KEY", "bls-secret-999")
     body = (bls_dir / "api_EIUCOCHNTOT.json").read_bytes()
     httpserver.expect_request("/api", method="POST").respond_with_data(body, content_type="application/json")
-    path = bls.fetch_api(
-        ["EIUCOCHNTOT"], start_year=2024, end_year=2025, vintage="v", base_url=httpserver.url_for("/api")
+    (path,) = fetch_bls.fetch(
+        series=["EIUCOCHNTOT"],
+        start_year=2024,
+        end_year=2025,
+        options=FetchOptions(vintage="v", base_url=httpserver.url_for("/api")),
     )
     sent = json.loads(httpserver.log[0][0].data)
     assert sent["registrationkey"] == "bls-secret-999" and sent["seriesid"] == ["EIUCOCHNTOT"]
@@ -169,22 +176,104 @@ def test_fetch_api_key_in_body_only(quiet: Path, bls_dir: Path, httpserver, monk
     assert all("bls-secret" not in meta.read_text() for meta in (path.parent / ".fetch").iterdir())
 
 
-def test_fetch_api_refusal_not_cached(quiet: Path, httpserver) -> None:
+def test_fetch_api_refusal_not_cached(quiet: Path, httpserver, monkeypatch) -> None:
+    monkeypatch.setenv("BLS_API_KEY", "bls-test-key-000")
     httpserver.expect_request("/api", method="POST").respond_with_json(
         {"status": "REQUEST_NOT_PROCESSED", "message": ["The key provided by the User is invalid."]}
     )
     with pytest.raises(FetchError, match="key provided by the User is invalid"):
-        bls.fetch_api(
-            ["EIUIR"],
+        fetch_bls.fetch(
+            series=["EIUIR"],
             start_year=2024,
             end_year=2025,
-            vintage="v",
-            key="k",
-            base_url=httpserver.url_for("/api"),
+            options=FetchOptions(vintage="v", base_url=httpserver.url_for("/api")),
         )
     assert not list((quiet / "data" / "raw" / "bls" / "v").glob("*.json"))
 
 
 def test_fetch_offline(quiet: Path) -> None:
     with pytest.raises(OfflineError, match="download the file by hand"):
-        bls.fetch("wp", files=["series"], vintage="v", retries=0, base_url="http://127.0.0.1:9/pub")
+        fetch_bls.fetch(
+            "wp",
+            files=["series"],
+            options=FetchOptions(vintage="v", retries=0, base_url="http://127.0.0.1:9/pub"),
+        )
+
+
+# --- prices: observations with what each series measures ------------------------------------------------
+
+
+def test_prices_join_series_metadata(bls_dir: Path) -> None:
+    observations = bls.read(bls_dir / "ei.data.0.Current")
+    prices = bls.prices(observations, bls.read(bls_dir / "ei.series"))
+    assert list(prices.columns) == list(bls.PRICE_COLUMNS)
+    assert len(prices) == len(observations) and not prices.attrs["notes"]
+    by_id = prices.drop_duplicates("series_id").set_index("series_id")
+    # written from the series file's own words
+    china = by_id.loc["EIUCOCHNZ335"]
+    assert (china["measure"], china["origin"], china["naics"]) == ("import_by_origin", "China", "335")
+    assert china["item"] == "Electrical equipment, appliance, and component manufacturing"
+    assert china["base_period"] == pd.Period("2012-06", "M") and china["base_year"] == 2012
+    total = by_id.loc["EIUCOCHNTOT"]
+    assert pd.isna(total["naics"]) and total["base_period"] == pd.Period("2003-12", "M")
+    everything = by_id.loc["EIUIR"]
+    assert everything["measure"] == "import" and pd.isna(everything["origin"])
+    assert pd.isna(everything["base_period"]) and everything["base_year"] == 2000  # "2000=100": a year
+    assert prices["value"].sum() == pytest.approx(observations["value"].sum())
+
+
+def test_prices_report_series_missing_from_the_series_file(bls_dir: Path) -> None:
+    from econ.sources.notes import notes_of
+
+    observations = bls.read(bls_dir / "ei.data.0.Current")
+    series = bls.read(bls_dir / "ei.series")
+    prices = bls.prices(observations, series[series["series_id"] != "EIUIR"])
+    (note,) = notes_of(prices)
+    assert note.kind == "missing_code" and note.codes == ("EIUIR",)
+    assert prices.loc[prices["series_id"] == "EIUIR", "measure"].isna().all()
+    with pytest.raises(InputFormatError, match="EIUIR"):
+        bls.prices(observations, series[series["series_id"] != "EIUIR"], strict=True)
+
+
+@pytest.mark.real_data
+def test_prices_on_the_real_series_files(shared_data: Path) -> None:
+    """Metadata from the real ei (excerpt) and wp series files; the observations are synthetic (one per
+    series), since no real data file is among the samples."""
+    for name, expected in {
+        "ei.series.excerpt": {
+            "EIUCOCHNZ325": ("import_by_origin", "China", "325", "Chemical manufacturing", "2012-06", 2012),
+            "EIUCOASEANTOT": ("import_by_origin", "ASEAN", None, "All Industries", "2003-12", 2003),
+            "EIUCDCANMANU": ("export_by_destination", "Canada", None, "Manufacturing", "2020-12", 2020),
+            "EIUCOCANTOT": ("import_by_origin", "Canada", None, "All Industries", None, 2000),
+        },
+        "wp.series": {
+            "WPS011": (
+                "ppi_commodity",
+                None,
+                None,
+                "Farm products-Fruits & melons, fresh/dry vegs. & nuts",
+                None,
+                1982,
+            ),
+        },
+    }.items():
+        series = bls.read_series(shared_data / "bls" / name)
+        synthetic = pd.DataFrame(
+            {
+                "series_id": series["series_id"],
+                "year": np.int16(2024),
+                "bls_period": "M01",
+                "period": pd.Period("2024-01", "M"),
+                "value": 100.0,
+                "footnote_codes": "",
+            }
+        )
+        prices = bls.prices(synthetic, series).set_index("series_id")
+        assert prices["measure"].notna().all()
+        for series_id, (measure, origin, naics, item, base, year) in expected.items():
+            row = prices.loc[series_id]
+            assert row["measure"] == measure and row["item"] == item, series_id
+            assert pd.isna(row["origin"]) if origin is None else row["origin"] == origin, series_id
+            assert pd.isna(row["naics"]) if naics is None else row["naics"] == naics, series_id
+            assert pd.isna(row["base_period"]) if base is None else str(row["base_period"]) == base, series_id
+            assert row["base_year"] == year, series_id

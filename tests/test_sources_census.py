@@ -11,6 +11,8 @@ import pytest
 
 from econ.errors import FetchError, InputFormatError, OfflineError, ParameterError
 from econ.sources import census
+from econ.sources.fetch import census as fetch_census
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -69,7 +71,14 @@ def test_year_month_columns_and_repeated_predicate(census_dir: Path) -> None:
 def test_empty_body_means_zero_rows_with_columns(census_dir: Path) -> None:
     frame = census.read(census_dir / "imports_naics_empty.json", variables=["GEN_VAL_MO"])
     assert len(frame) == 0
-    assert list(frame.columns) == ["commodity", "partner", "partner_name", "period", "gen_val_mo"]
+    assert list(frame.columns) == [
+        "commodity",
+        "partner",
+        "partner_name",
+        "period",
+        "gen_val_mo",
+        "source_file",
+    ]
     assert frame["period"].dtype == pd.PeriodDtype("M")
 
 
@@ -157,11 +166,11 @@ def test_real_naics_sample_totals(shared_data: Path) -> None:
 
 
 def test_endpoint_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert census.endpoint("imports/hs").startswith("https://api.census.gov/")
+    assert fetch_census.endpoint("imports/hs").startswith("https://api.census.gov/")
     monkeypatch.setenv("ECON_CENSUS_URL", "http://127.0.0.1:9/x/")
-    assert census.endpoint("exports/naics") == "http://127.0.0.1:9/x/exports/naics"
+    assert fetch_census.endpoint("exports/naics") == "http://127.0.0.1:9/x/exports/naics"
     with pytest.raises(ValueError, match="dataset"):
-        census.endpoint("imports/sitc")  # type: ignore[arg-type]
+        fetch_census.endpoint("imports/sitc")  # type: ignore[arg-type]
 
 
 # --- fetch against a loopback server -------------------------------------------------------------------
@@ -172,7 +181,7 @@ KEY = "census-test-key-123"
 @pytest.fixture()
 def census_env(econ_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CENSUS_API_KEY", KEY)
-    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("econ.sources.fetch.http.time.sleep", lambda seconds: None)
     return econ_home
 
 
@@ -198,14 +207,8 @@ def test_fetch_writes_months_unchanged(census_env: Path, census_dir: Path, https
             "key": KEY,
         },
     ).respond_with_data("", status=204)
-    paths = census.fetch(
-        "imports/hs",
-        year=2024,
-        months=[11, 12],
-        commodity="85*",
-        vintage="test",
-        base_url=httpserver.url_for("/intltrade"),
-    )
+    options = FetchOptions(vintage="test", base_url=httpserver.url_for("/intltrade"))
+    paths = fetch_census.fetch("imports/hs", year=2024, months=[11, 12], commodity="85*", options=options)
     folder = census_env / "data" / "raw" / "census" / "test"
     assert paths == [folder / "imports_hs10_2024-11.json", folder / "imports_hs10_2024-12.json"]
     assert paths[0].read_bytes() == body
@@ -215,14 +218,7 @@ def test_fetch_writes_months_unchanged(census_env: Path, census_dir: Path, https
         assert KEY not in meta.read_text()
     # a second run finds both files and asks nothing
     requests_before = len(httpserver.log)
-    census.fetch(
-        "imports/hs",
-        year=2024,
-        months=[11, 12],
-        commodity="85*",
-        vintage="test",
-        base_url=httpserver.url_for("/intltrade"),
-    )
+    fetch_census.fetch("imports/hs", year=2024, months=[11, 12], commodity="85*", options=options)
     assert len(httpserver.log) == requests_before
 
 
@@ -231,8 +227,11 @@ def test_fetch_invalid_key_page_not_cached(census_env: Path, census_dir: Path, h
         (census_dir / "invalid_key.html").read_bytes(), content_type="text/html"
     )
     with pytest.raises(FetchError, match="key is missing or invalid") as caught:
-        census.fetch(
-            "exports/naics", year=2024, months=[1], vintage="v", base_url=httpserver.url_for("/intltrade")
+        fetch_census.fetch(
+            "exports/naics",
+            year=2024,
+            months=[1],
+            options=FetchOptions(vintage="v", base_url=httpserver.url_for("/intltrade")),
         )
     assert KEY not in str(caught.value)
     assert not (census_env / "data" / "raw" / "census" / "v" / "exports_naics_2024-01.json").exists()
@@ -245,8 +244,12 @@ def test_fetch_retries_500_and_429(census_env: Path, census_dir: Path, httpserve
         "", status=429, headers={"Retry-After": "1"}
     )
     httpserver.expect_ordered_request("/t/exports/hs").respond_with_data(body)
-    (path,) = census.fetch(
-        "exports/hs", year=2024, months=[3], level=6, vintage="v", base_url=httpserver.url_for("/t")
+    (path,) = fetch_census.fetch(
+        "exports/hs",
+        year=2024,
+        months=[3],
+        level=6,
+        options=FetchOptions(vintage="v", base_url=httpserver.url_for("/t")),
     )
     assert path.name == "exports_hs6_2024-03.json" and path.read_bytes() == body
 
@@ -260,24 +263,24 @@ def test_fetch_timeout_and_offline(census_env: Path, httpserver) -> None:
         lambda request: threading.Event().wait(0.5) or Response("[]")
     )
     with pytest.raises(FetchError, match="read timeout"):
-        census.fetch(
+        fetch_census.fetch(
             "imports/naics",
             year=2024,
             months=[1],
-            vintage="v",
-            timeout=(2, 0.1),
-            retries=0,
-            base_url=httpserver.url_for("/t"),
+            options=FetchOptions(vintage="v", timeout=0.1, retries=0, base_url=httpserver.url_for("/t")),
         )
     with pytest.raises(OfflineError, match=r"key=REDACTED.*download the file by hand into"):
-        census.fetch(
-            "imports/naics", year=2024, months=[1], vintage="v", retries=0, base_url="http://127.0.0.1:9/t"
+        fetch_census.fetch(
+            "imports/naics",
+            year=2024,
+            months=[1],
+            options=FetchOptions(vintage="v", retries=0, base_url="http://127.0.0.1:9/t"),
         )
 
 
 def test_fetch_parameters_checked(census_env: Path) -> None:
     with pytest.raises(ParameterError) as caught:
-        census.fetch("imports/sitc", year=1990, months=[13], level=5)  # type: ignore[arg-type]
+        fetch_census.fetch("imports/sitc", year=1990, months=[13], level=5)  # type: ignore[arg-type]
     assert {name for name, _ in caught.value.problems} == {"dataset", "year", "months", "level"}
 
 
@@ -296,6 +299,7 @@ def test_empty_month_has_the_columns_fetch_requests(tmp_path: Path, census_dir: 
         "partner",
         "partner_name",
         "period",
+        "source_file",
     ]
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from econ.errors import FetchError, InputFormatError, ParameterError
 from econ.sources import comtrade
+from econ.sources.fetch import comtrade as fetch_comtrade
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -112,7 +114,8 @@ def test_real_sample_totals(shared_data: Path) -> None:
 def test_fetch_header_key_and_public_fallback(
     econ_home: Path, comtrade_dir: Path, httpserver, monkeypatch
 ) -> None:
-    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("econ.sources.fetch.http.time.sleep", lambda seconds: None)
+    monkeypatch.setenv("COMTRADE_API_KEY", "ct-secret")
     body = (comtrade_dir / "us_imports_china_2024m.json").read_bytes()
     httpserver.expect_ordered_request("/data/v1/get/C/M/HS").respond_with_data(
         "", status=429, headers={"Retry-After": "2"}
@@ -131,13 +134,9 @@ def test_fetch_header_key_and_public_fallback(
         },
         headers={"Ocp-Apim-Subscription-Key": "ct-secret"},
     ).respond_with_data(body)
-    path = comtrade.fetch(
-        commodities=["8505", "280530"],
-        periods=["202401", "202402"],
-        freq="M",
-        vintage="v",
-        key="ct-secret",
-        base_url=httpserver.url_for("/"),
+    options = FetchOptions(vintage="v", base_url=httpserver.url_for("/"))
+    (path,) = fetch_comtrade.fetch(
+        commodities=["8505", "280530"], periods=["202401", "202402"], freq="M", options=options
     )
     assert path.read_bytes() == body and "ct-secret" not in path.name
     assert len(comtrade.read(path)) == 3
@@ -148,7 +147,19 @@ def test_fetch_header_key_and_public_fallback(
         {"data": None, "error": "Invalid period"}
     )
     with pytest.raises(FetchError, match="Invalid period"):
-        comtrade.fetch(periods=["2024"], vintage="v", base_url=httpserver.url_for("/"))
+        fetch_comtrade.fetch(periods=["2024"], options=options)
     with pytest.raises(ParameterError) as caught:
-        comtrade.fetch(periods=["2024-01"], freq="M", reporter="USA")
-    assert {name for name, _ in caught.value.problems} == {"periods", "reporter"}
+        fetch_comtrade.fetch(periods=["2024-01"], freq="M", reporters=["USA"])
+    assert {name for name, _ in caught.value.problems} == {"periods", "reporters"}
+
+
+def test_keyless_preview_at_its_cap_is_not_cached(econ_home: Path, httpserver, monkeypatch) -> None:
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    fixture = Path(__file__).parent / "fixtures" / "comtrade" / "us_imports_china_2024m.json"
+    record = json.loads(fixture.read_text())["data"][0]
+    data = [{**record, "cmdCode": f"{n:06d}"} for n in range(500)]
+    httpserver.expect_request("/public/v1/preview/C/A/HS").respond_with_json({"count": 500, "data": data})
+    options = FetchOptions(vintage="v", base_url=httpserver.url_for("/"), retries=0)
+    with pytest.raises(FetchError, match="probably cut"):
+        fetch_comtrade.fetch(periods=["2024"], options=options)
+    assert not list((econ_home / "data" / "raw" / "comtrade" / "v").glob("*.json"))

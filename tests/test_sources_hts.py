@@ -13,6 +13,8 @@ import pytest
 
 from econ.errors import InputFormatError
 from econ.sources import hts
+from econ.sources.fetch import hts as fetch_hts
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -233,14 +235,14 @@ def test_real_json_chapters(shared_data: Path, name: str) -> None:
 
 
 def test_fetch_saves_export_and_reads_it(econ_home: Path, hts_dir: Path, httpserver, monkeypatch) -> None:
-    monkeypatch.setattr("econ.sources.http.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("econ.sources.fetch.http.time.sleep", lambda seconds: None)
     body = (hts_dir / "chapter85_excerpt.json").read_bytes()
     httpserver.expect_ordered_request("/reststop/exportList").respond_with_data("busy", status=503)
     httpserver.expect_ordered_request(
         "/reststop/exportList", query_string={"from": "8501", "to": "8548", "format": "JSON"}
     ).respond_with_data(body, content_type="application/json")
     monkeypatch.setenv("ECON_HTS_URL", httpserver.url_for("/reststop"))
-    path = hts.fetch(from_code="8501", to_code="8548", vintage="2026-11")
+    (path,) = fetch_hts.fetch(from_code="8501", to_code="8548", options=FetchOptions(vintage="2026-11"))
     assert path == econ_home / "data" / "raw" / "hts" / "2026-11" / "hts_current_8501_8548.json"
     assert path.read_bytes() == body
     assert len(hts.read(path, revision="2025 Revision 19")) == len(
@@ -252,8 +254,24 @@ def test_fetch_rejects_html_and_bad_codes(econ_home: Path, httpserver) -> None:
     from econ.errors import FetchError, ParameterError
 
     httpserver.expect_request("/reststop/exportList").respond_with_data("<html>maintenance</html>")
-    with pytest.raises(FetchError, match="other than JSON"):
-        hts.fetch(vintage="v", base_url=httpserver.url_for("/reststop"))
+    options = FetchOptions(vintage="v", base_url=httpserver.url_for("/reststop"))
+    with pytest.raises(FetchError, match="HTS service answered with a web page"):
+        fetch_hts.fetch(options=options)
     assert not list((econ_home / "data" / "raw" / "hts" / "v").glob("*.json"))
     with pytest.raises(ParameterError, match="from_code"):
-        hts.fetch(from_code="85", base_url=httpserver.url_for("/reststop"))
+        fetch_hts.fetch(from_code="85", options=options)
+
+
+def test_fetch_past_revisions_from_the_archive(econ_home: Path, hts_dir: Path, httpserver) -> None:
+    from econ.errors import ParameterError
+
+    body = (hts_dir / "chapter85_excerpt.json").read_bytes()
+    httpserver.expect_request("/mirror/archive/hts_2025_revision_19_json.json").respond_with_data(body)
+    httpserver.expect_request("/mirror/archive/hts_2026_basic_edition_json.json").respond_with_data(body)
+    options = FetchOptions(vintage="v", base_url=httpserver.url_for("/mirror"))
+    paths = fetch_hts.fetch(revisions=["2025 Revision 19", "2026 basic"], current=False, options=options)
+    assert [p.name for p in paths] == ["hts_2025_revision_19.json", "hts_2026_basic_edition.json"]
+    assert set(hts.read(paths[0])["revision"]) == {"2025 Revision 19"}
+    assert set(hts.read(paths[1])["revision"]) == {"2026 Basic"}
+    with pytest.raises(ParameterError, match="revisions"):
+        fetch_hts.plan(revisions=["Revision 19"], options=options)

@@ -10,6 +10,8 @@ import pytest
 
 from econ.errors import InputFormatError
 from econ.sources import usgs
+from econ.sources.fetch import usgs as fetch_usgs
+from econ.sources.fetch.options import FetchOptions
 
 
 @pytest.fixture()
@@ -45,7 +47,16 @@ def test_parse_value_rejects_text() -> None:
 def test_mini_salient_long_with_flags(mini: Path) -> None:
     frame = usgs.read(mini / "mini_salient_utf8.csv")
     assert frame.attrs["usgs_kind"] == "salient"
-    assert list(frame.columns) == ["source", "commodity", "year", "variable", "unit", "value", "value_flag"]
+    assert list(frame.columns) == [
+        "source",
+        "commodity",
+        "year",
+        "variable",
+        "unit",
+        "value",
+        "value_flag",
+        "source_file",
+    ]
     assert len(frame) == 3 * 4  # the empty trailing column is dropped
     nir = frame[frame.variable == "NIR_pc"].set_index("year")
     assert nir.loc[2022, "value"] == 83.0 and nir.loc[2022, "value_flag"] == ""
@@ -178,21 +189,18 @@ def test_fetch_sciencebase_file_and_zip(httpserver, econ_home: Path, mini: Path)
     httpserver.expect_request(f"/get/{item}", query_string={"name": "page.csv"}).respond_with_data(
         "<!DOCTYPE html><html>sign in</html>", content_type="text/html"
     )
-    saved = usgs.fetch(
-        item=item, names=["grouped.zip"], vintage="mcs2025", base_url=httpserver.url_for("/get")
-    )
+    options = FetchOptions(vintage="mcs2025", base_url=httpserver.url_for("/get"), retries=0)
+    saved = fetch_usgs.fetch(item=item, names=["grouped.zip"], options=options)
     folder = econ_home / "data" / "raw" / "usgs" / "mcs2025"
     assert saved == [folder / "grouped.zip", folder / "mcs2025-antim_salient.csv"]
     assert len(usgs.read(saved[1])) == 12
     from econ.errors import FetchError, ParameterError
 
     with pytest.raises(FetchError, match="web page"):
-        usgs.fetch(
-            item=item, names=["page.csv"], vintage="mcs2025", base_url=httpserver.url_for("/get"), retries=0
-        )
+        fetch_usgs.fetch(item=item, names=["page.csv"], options=options)
     assert not (folder / "page.csv").exists()
     with pytest.raises(ParameterError, match="item"):
-        usgs.fetch(item="not-an-id")
+        fetch_usgs.fetch(item="not-an-id")
 
 
 def test_econ_fetch_usgs_command_line(httpserver, econ_home: Path, mini: Path) -> None:  # type: ignore[no-untyped-def]

@@ -80,9 +80,9 @@ def _panels(
     inputs: RawInputs, *, strict: bool
 ) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, dict[str, Any]], list[str], dict[str, Any]]:
     """Every panel the inputs allow, what to record of each, the notes of the build and its coverage."""
-    lines = trade.tariff_lines(inputs.hts)
+    lines, line_notes = trade.tariff_lines(inputs.hts, strict=strict)
     census = census_files.read_census_files(inputs.census, root=paths.raw_dir())
-    notes: list[str] = list(census.problems)
+    notes: list[str] = [*line_notes, *census.problems]
     if census.problems and strict:
         raise EconError(f"econ build --strict: {census.problems[0]}" + _more(census.problems))
     if not census.rows:
@@ -125,7 +125,8 @@ def _panels(
     elif hs10:
         notes.append("no concordance files under concord/: no industries panel (NAICS, BEA)")
     if inputs.prices:
-        prices = other_sources.prices_panel(inputs.prices)
+        prices, price_notes = other_sources.prices_panel(inputs.prices)
+        notes += price_notes
         panels.append(("prices", prices))
         records["prices"] = {"series": int(prices["series_id"].nunique())}
     if inputs.world_trade:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from econ import paths
+from econ import concord, paths
 from econ.errors import EconError
 from econ.manifest import Dataset
 
@@ -80,9 +80,9 @@ def find_inputs(dataset: Dataset, *, vintage: str | None = None) -> RawInputs:
         world_trade = _newest(root / "comtrade", ("*.json", "*.csv"), vintage=vintage)
         minerals = _newest(root / "usgs", ("*.csv",), vintage=vintage)
         hint = "run `econ fetch census` and `econ fetch hts`, or drop the agencies' files there (see README)"
-    hs_naics = sorted(concord_folder.glob("hs-10d-*imp*.txt")) or sorted(concord_folder.glob("hs-10d-*.txt"))
+    hs_naics = concord.find_hs_naics(concord_folder)  # the import side's, else the export side's
     bea_naics = sorted(concord_folder.glob("*NAICS*.xlsx"))
-    concordances = (hs_naics[-1], bea_naics[-1]) if hs_naics and bea_naics else ()
+    concordances = (hs_naics, bea_naics[-1]) if hs_naics and bea_naics else ()
     missing = [name for name, files in (("census", census), ("hts", hts)) if not files]
     if truth is not None and not truth.is_file():
         missing.append("truth.json")

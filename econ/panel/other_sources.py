@@ -1,8 +1,10 @@
 """Builders of the panels from the other agencies' files: BLS price indexes and UN Comtrade records.
 
 * ``prices`` — BLS import and export price indexes (``ei``, by origin and by product), producer price
-  indexes (``pc``, ``wp``): one row per series × month, with the series' title and base period from the
-  ``.series`` file when it is there (an API v2 response carries no metadata: its title stays empty).
+  indexes (``pc``, ``wp``): one row per series × month, with what each series measures (`bls.prices`:
+  import by origin, PPI by industry…, the origin country, the NAICS industry, the item), its title and
+  base period from the ``.series`` file when it is there (an API v2 response carries no metadata: its
+  fields stay empty and the build says so).
 * ``world_trade`` — UN Comtrade records, totals only (partner2 World, all customs procedures, all
   modes of transport; the reader drops the breakdowns that would double count): reporter × partner ×
   commodity × period, value in US dollars, net weight and quantity.
@@ -19,9 +21,11 @@ from econ.errors import InputFormatError
 from econ.panel.schemas import PRICES_SCHEMA, WORLD_TRADE_SCHEMA
 
 
-def prices_panel(files: Sequence[Path]) -> pd.DataFrame:
-    """The prices panel from BLS flat files (``*.series``, ``*.data.*``) and API v2 responses."""
+def prices_panel(files: Sequence[Path]) -> tuple[pd.DataFrame, list[str]]:
+    """The prices panel from BLS flat files (``*.series``, ``*.data.*``) and API v2 responses, with the
+    readers' notes (observations of series the ``.series`` files do not describe)."""
     from econ.sources import bls
+    from econ.sources.notes import notes_of
 
     observations, metadata = [], []
     for path in files:
@@ -29,10 +33,11 @@ def prices_panel(files: Sequence[Path]) -> pd.DataFrame:
         if "series_title" in frame.columns:
             metadata.append(frame)
         elif "value" in frame.columns:
-            observations.append(frame.assign(source_file=path.name))
+            observations.append(frame)
     if not observations:
         raise InputFormatError(files[0], "BLS series files without any data file", expected="a .data.* file")
     data = pd.concat(observations, ignore_index=True)
+    data["source_file"] = data["source_file"].astype(str)
     duplicated = data.duplicated(["series_id", "period"], keep=False)
     if duplicated.any():
         row = data[duplicated].iloc[0]
@@ -42,23 +47,25 @@ def prices_panel(files: Sequence[Path]) -> pd.DataFrame:
             f"series {row['series_id']} {row['period']} is in {' and '.join(sources)}",
             expected="each observation in one file",
         )
-    meta = pd.concat(metadata, ignore_index=True).drop_duplicates("series_id") if metadata else None
-    titles = meta.set_index("series_id")["series_title"] if meta is not None else pd.Series(dtype=str)
-    base = next((c for c in ("base_period", "base_date") if meta is not None and c in meta.columns), None)
-    bases = meta.set_index("series_id")[base] if meta is not None and base else pd.Series(dtype=str)
-    series = data["series_id"].astype(str)
+    series = pd.concat(metadata, ignore_index=True) if metadata else pd.DataFrame({"series_id": []})
+    tidy = bls.prices(data, series)
     panel = pd.DataFrame(
         {
-            "series_id": series,
-            "survey": series.str[:2].str.lower(),
-            "title": series.map(titles).fillna("").astype(str),
-            "base": series.map(bases).fillna("").astype(str),
-            "month": data["period"].dt.to_timestamp(),
-            "value": data["value"].astype("float64"),
-            "footnote": data["footnote_codes"].fillna("").astype(str),
+            "series_id": tidy["series_id"].astype(str),
+            "survey": tidy["survey"].astype(str),
+            "measure": tidy["measure"].fillna("").astype(str),
+            "origin": tidy["origin"].fillna("").astype(str),
+            "naics": tidy["naics"].fillna("").astype(str),
+            "item": tidy["item"].fillna("").astype(str),
+            "title": tidy["title"].fillna("").astype(str),
+            "base": tidy["base"].fillna("").astype(str),
+            "month": tidy["period"].dt.to_timestamp(),
+            "value": tidy["value"].astype("float64"),
+            "footnote": tidy["footnote_codes"].fillna("").astype(str),
         }
     )
-    return panel.sort_values(["series_id", "month"], ignore_index=True)[list(PRICES_SCHEMA)]
+    notes = [note.message for note in notes_of(tidy)]
+    return panel.sort_values(["series_id", "month"], ignore_index=True)[list(PRICES_SCHEMA)], notes
 
 
 def world_trade_panel(files: Sequence[Path]) -> pd.DataFrame:

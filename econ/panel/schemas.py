@@ -167,6 +167,10 @@ IO_TABLES_SCHEMA: dict[str, str] = {
 PRICES_SCHEMA: dict[str, str] = {
     "series_id": "str",
     "survey": "str",
+    "measure": "str",
+    "origin": "str",
+    "naics": "str",
+    "item": "str",
     "title": "str",
     "base": "str",
     "month": "datetime",

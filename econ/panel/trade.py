@@ -26,11 +26,15 @@ from econ.panel.schemas import (
 from econ.tariffs.engine import with_exclusion_references
 
 
-def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
-    """The numbered lines of the HTS revision the dataset uses (see TARIFF_LINES_SCHEMA)."""
+def tariff_lines(files: Sequence[Path], *, strict: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """The numbered lines of the HTS revision the dataset uses (see TARIFF_LINES_SCHEMA), and what the
+    reader could not understand (rate texts it has never seen: their lines' MFN stays unknown, not 0)."""
     from econ.sources import hts
+    from econ.sources.notes import notes_of
 
-    lines = pd.concat([hts.read(path) for path in files], ignore_index=True)
+    frames = [hts.read(path, strict=strict) for path in files]
+    notes = [note.message for frame in frames for note in notes_of(frame)]
+    lines = pd.concat(frames, ignore_index=True)
     lines = lines.loc[lines["hts8"].notna().to_numpy()].reset_index(drop=True)
     frame = lines[[c for c in TARIFF_LINES_SCHEMA if c != "chapter99"]].astype(
         {c: "str" for c, kind in TARIFF_LINES_SCHEMA.items() if kind == "str"}
@@ -39,7 +43,7 @@ def tariff_lines(files: Sequence[Path]) -> pd.DataFrame:
     # Section 301 references, and the product-exclusion headings the HTS prints on the description.
     frame["chapter99"] = with_exclusion_references(lines)
     frame["hts10"] = lines["hts10"].astype("str")  # missing on 8-digit lines
-    return frame[list(TARIFF_LINES_SCHEMA)]
+    return frame[list(TARIFF_LINES_SCHEMA)], notes
 
 
 def schedule_from_lines(lines: pd.DataFrame) -> Any:

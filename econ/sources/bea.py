@@ -29,11 +29,13 @@ What comes back (`IOTable`)
 
 Quirk of the real Import table: its ``T004`` column is the sum of the final-demand columns *including*
 ``F050`` (= −total imports), so it equals −``T001``, not the row's total.
+
+One module of some 470 lines, on purpose: the xlsx and CSV layouts go through one grid parser into the
+same blocks; the fetcher lives apart (`econ.sources.fetch.bea`).
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -61,13 +63,6 @@ _TOTAL_CODE = re.compile(r"^T0[0-9]{2}$")
 # Cells that BEA leaves for "nothing here"; anything else non-numeric is an error.
 _ZERO_MARKERS = frozenset({"", "...", "…", "---", "-", "(D)*"})
 _YEAR = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})(?![0-9])")
-
-# BEA's published files. AllTablesIO.zip bundles every input-output workbook of the current release
-# (Use, Make, Import, Supply, requirements; summary and detail; one sheet per year). Single workbooks are
-# also published per release under https://apps.bea.gov/industry/release/xlsx/ (e.g.
-# IOUse_Before_Redefinitions_PRO_Summary.xlsx): pass ``names=`` and ``base_url=`` to fetch those.
-DEFAULT_BASE_URL = "https://apps.bea.gov/industry/iTables%20Static%20Files/"
-ALL_TABLES = "AllTablesIO.zip"
 
 
 @dataclass(frozen=True)
@@ -475,66 +470,3 @@ def read_gross_output(path: str | Path) -> pd.DataFrame:
     frame["year"] = frame["year"].astype("int64")
     frame["gross_output"] = frame["gross_output"].astype("float64")
     return frame
-
-
-# --------------------------------------------------------------------------------------------------------
-# Fetching
-
-
-def fetch(
-    *,
-    names: Sequence[str] = (ALL_TABLES,),
-    vintage: str | None = None,
-    force: bool = False,
-    extract: bool = True,
-    base_url: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 300.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> list[Path]:
-    """Download BEA's input-output files into data/raw/bea/<vintage>/ and return the paths saved.
-
-    ``base_url`` (else ECON_BEA_URL, else BEA's "iTables Static Files" folder) + each of ``names``. A zip
-    (AllTablesIO.zip) is kept unchanged and, with ``extract``, its xlsx/csv members are written beside it
-    (atomically), so `read` can open them; the returned list then holds the members too. Files already
-    present are not fetched again unless ``force``. Offline, `econ.errors.OfflineError` names the URL and
-    the folder where a hand-downloaded file can be dropped.
-    """
-    import os
-
-    from econ.sources import http
-
-    base = (base_url or os.environ.get("ECON_BEA_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
-    folder = http.vintage_dir("bea", vintage)
-    saved: list[Path] = []
-    for name in names:
-        if "/" in name or name.startswith("."):
-            from econ.errors import ParameterError
-
-            raise ParameterError([("names", f"{name!r} must be a plain file name")], context="bea.fetch")
-        path = http.download(
-            base + name.replace(" ", "%20"),
-            folder / name,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            force=force,
-            check=http.reject_web_page("BEA"),
-        )
-        saved.append(path)
-        if extract and path.suffix.lower() == ".zip":
-            saved += http.extract_zip(path, folder, suffixes=(".xlsx", ".csv"), force=force)
-    return saved
-
-
-def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``econ fetch bea`` (the common ones — vintage, force, base URL — come from the CLI)."""
-    parser.add_argument(
-        "--names",
-        nargs="+",
-        default=[ALL_TABLES],
-        help=f"files to download from the base URL (default: {ALL_TABLES}, every input-output table)",
-    )
-    parser.add_argument(
-        "--no-extract", dest="extract", action="store_false", help="keep a zip without writing its members"
-    )

@@ -3,8 +3,8 @@
 Surveys read: ``ei`` (import/export price indexes, including by origin and destination), ``pc`` (PPI by
 industry) and ``wp`` (PPI by commodity) — all in one layout.
 
-Flat files (https://download.bls.gov/pub/time.series/<survey>/, base overridable with ``base_url=`` or
-ECON_BLS_URL):
+Flat files (https://download.bls.gov/pub/time.series/<survey>/; `econ.sources.fetch.bls` downloads
+them and the API answers):
 
 * ``<survey>.series`` — tab-separated, one header row, ``series_id`` padded with trailing spaces, CRLF
   line ends in some surveys; the other columns differ by survey (``ei`` has ``index_code``,
@@ -15,10 +15,15 @@ ECON_BLS_URL):
   some surveys; ``value`` is padded and ``-`` when missing (the footnote code says why).
 * ``<survey>.footnote`` — ``footnote_code  footnote_text``.
 
-API v2 (POST https://api.bls.gov/publicAPI/v2/timeseries/data/, base overridable with ECON_BLS_API_URL):
+API v2 (POST https://api.bls.gov/publicAPI/v2/timeseries/data/):
 ``{"status": "REQUEST_SUCCEEDED", "Results": {"series": [{"seriesID": …, "data": [{"year", "period",
-"periodName", "value", "footnotes": [{"code", "text"}]}]}]}}``; the key (BLS_API_KEY) travels in the body.
-Without a key the API allows 25 queries a day, 10 years and 25 series per query.
+"periodName", "value", "footnotes": [{"code", "text"}]}]}]}}``.
+
+`prices` joins observations with their series' metadata (what is priced, origin, base period) into the
+tidy frame a prices panel is built from. Titles and names are kept as BLS writes them.
+
+One module of some 490 lines, on purpose: the flat files, the API answers and the prices join share one
+observation layout; the fetcher lives apart (`econ.sources.fetch.bls`).
 """
 
 from __future__ import annotations
@@ -36,30 +41,29 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import InputFormatError, ParameterError
+from econ.sources.notes import attach, note, source_file_column
 
 Periods = Literal["monthly", "annual", "all"]
 PERIODS: tuple[str, ...] = get_args(Periods)
 Survey = Literal["ei", "pc", "wp"]
 SURVEYS: tuple[str, ...] = get_args(Survey)
 
-DEFAULT_FLAT_URL = "https://download.bls.gov/pub/time.series"
-DEFAULT_API_URL = "https://api.bls.gov/publicAPI/v2/timeseries/data/"
 
 _DATA_COLUMNS = ("series_id", "year", "period", "value")
 _PERIOD = re.compile(r"^(M(0[1-9]|1[0-3])|Q0[1-5]|S0[1-3]|A01)$")
 
 
-def read(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> pd.DataFrame:
+def read(path: str | os.PathLike[str], *, periods: Periods = "monthly", strict: bool = False) -> pd.DataFrame:
     """Read any BLS file, telling the kind from its content: API v2 JSON, a ``.series`` file (header has
     ``series_title``), a ``.data`` file (header has ``value``) or a ``.footnote`` file."""
     source = Path(path)
     head = _read_text(source)[:4096].lstrip()
     if head.startswith("{"):
-        return read_api(source, periods=periods)
+        return read_api(source, periods=periods, strict=strict)
     first = head.splitlines()[0] if head else ""
     names = [name.strip() for name in first.split("\t")]
     if "value" in names:
-        return read_data(source, periods=periods)
+        return read_data(source, periods=periods, strict=strict)
     if "series_title" in names:
         return read_series(source)
     if "footnote_code" in names:
@@ -95,12 +99,16 @@ def read_footnotes(path: str | os.PathLike[str]) -> pd.DataFrame:
     return _unique(source, frame, ["footnote_code"])
 
 
-def read_data(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> pd.DataFrame:
+def read_data(
+    path: str | os.PathLike[str], *, periods: Periods = "monthly", strict: bool = False
+) -> pd.DataFrame:
     """Observations of a ``.data`` file.
 
     Columns: ``series_id`` (str, stripped), ``year`` (int16), ``bls_period`` (str: ``M01``…``M13``,
     ``Q01``…), ``period`` (``Period[M]``; NaT on annual and quarterly rows), ``value`` (float64; NaN where
-    the file has ``-``), ``footnote_codes`` (str).
+    the file has ``-``), ``footnote_codes`` (str), ``source_file`` (category: `path` as given).
+    A file with no observations of the periods asked for carries a ``no_rows`` note
+    (`econ.sources.notes`); ``strict=True`` raises instead.
 
     ``periods``: ``"monthly"`` keeps M01–M12, ``"annual"`` keeps the annual averages (M13, A01) with
     ``period`` NaT, ``"all"`` keeps every row — so an annual average is never read as a 13th month.
@@ -111,10 +119,12 @@ def read_data(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> 
     frame = pd.DataFrame(rows, columns=header, dtype="str")
     if "footnote_codes" not in frame.columns:
         frame["footnote_codes"] = ""
-    return _observations(source, frame, periods=periods, first_line=2)
+    return _observations(source, frame, periods=periods, strict=strict)
 
 
-def read_api(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> pd.DataFrame:
+def read_api(
+    path: str | os.PathLike[str], *, periods: Periods = "monthly", strict: bool = False
+) -> pd.DataFrame:
     """An API v2 response, in the same columns as `read_data` (``footnote_codes`` joins the codes)."""
     source = Path(path)
     _check_periods(periods)
@@ -166,7 +176,7 @@ def read_api(path: str | os.PathLike[str], *, periods: Periods = "monthly") -> p
     frame = pd.DataFrame(
         records, columns=["series_id", "year", "period", "value", "footnote_codes", "where"], dtype="str"
     )
-    return _observations(source, frame, periods=periods, first_line=None)
+    return _observations(source, frame, periods=periods, strict=strict)
 
 
 def _check_periods(periods: str) -> None:
@@ -248,7 +258,7 @@ def _integers(source: Path, values: pd.Series, name: str, *, allow_blank: bool =
     return pd.to_numeric(values.where(~blank, None)).astype("Int16")
 
 
-def _observations(source: Path, frame: pd.DataFrame, *, periods: str, first_line: int | None) -> pd.DataFrame:
+def _observations(source: Path, frame: pd.DataFrame, *, periods: str, strict: bool) -> pd.DataFrame:
     where = frame.pop("where") if "where" in frame.columns else pd.Series([""] * len(frame))
 
     def fail(mask: pd.Series, field: str, expected: str) -> None:
@@ -302,7 +312,13 @@ def _observations(source: Path, frame: pd.DataFrame, *, periods: str, first_line
             where=rows[-1],
             expected="one value per series × year × period",
         )
-    return out.loc[keep].reset_index(drop=True)
+    out = out.loc[keep].reset_index(drop=True)
+    out["source_file"] = source_file_column(source, len(out))
+    if out.empty:
+        return attach(
+            out, [note(source, "no_rows", f"no {periods} observations in the file", value=0.0)], strict=strict
+        )
+    return out
 
 
 def _unique(source: Path, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -319,109 +335,156 @@ def _unique(source: Path, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Fetching
+# Price series with what they measure
+
+Measure = Literal[
+    "import_by_origin", "export_by_destination", "import", "export", "ppi_commodity", "ppi_industry"
+]
+MEASURES: tuple[str, ...] = get_args(Measure)
+
+_MONTHS = {name: number for number, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}  # fmt: skip
+_TITLE_PREFIX = re.compile(r"^PPI (Commodity|industry) data for ", re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r",\s*(not )?seasonally adjusted\s*$", re.IGNORECASE)
+_TITLE_NAICS = re.compile(r"\bfor NAICS (\d{2,6})\b")
+
+PRICE_COLUMNS = (
+    "survey", "series_id", "measure", "origin", "naics", "item", "seasonal", "base", "base_period",
+    "base_year", "title", "year", "bls_period", "period", "value", "footnote_codes", "source_file",
+)  # fmt: skip
 
 
-def flat_url(survey: str, *, base_url: str | None = None) -> str:
-    base = base_url or os.environ.get("ECON_BLS_URL") or DEFAULT_FLAT_URL
-    return f"{base.rstrip('/')}/{survey}/"
+def prices(observations: pd.DataFrame, series: pd.DataFrame, *, strict: bool = False) -> pd.DataFrame:
+    """Observations (`read_data`, `read_api`) with what each series measures (`read_series`), tidy: one
+    row per observation, columns PRICE_COLUMNS —
 
+    * ``survey`` (``ei``, ``pc``, ``wp``: the id's first letters), ``series_id``;
+    * ``measure`` — ``import_by_origin`` (ei index CO: ``EIUCOCHNTOT``, imports from China),
+      ``export_by_destination`` (ei CD), ``import`` / ``export`` (the other ei indexes, by the title),
+      ``ppi_commodity`` (wp), ``ppi_industry`` (pc);
+    * ``origin`` — the country or region of origin (CO) or destination (CD), as BLS names it
+      (``China``, ``Industrialized Countries``); missing for other series;
+    * ``naics`` — the NAICS industry a CO/CD series covers (``325``; missing for all industries);
+    * ``item`` — what is priced, as BLS words it (``Chemical manufacturing``, ``Farm products-Fresh fruits
+      and melons``); ``seasonal`` (``S``/``U``); ``title`` (``series_title``);
+    * ``base`` — the base as printed (``December 2003=100``, ``198200``); ``base_period`` (``Period[M]``,
+      the month equal to 100; NaT when the base is a year's average) and ``base_year`` (Int16) — base
+      periods differ between series, so levels of two series are not comparable, changes are;
+    * the observation's ``year``, ``bls_period``, ``period``, ``value``, ``footnote_codes``,
+      ``source_file``.
 
-def fetch(
-    survey: Survey = "ei",
-    *,
-    files: Sequence[str] = ("series", "data.0.Current", "footnote"),
-    vintage: str | None = None,
-    force: bool = False,
-    base_url: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 300.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> list[Path]:
-    """Download flat files ``<survey>.<file>`` into data/raw/bls/<vintage>/ and return their paths.
-
-    BLS refuses requests without a User-Agent it can contact: set ECON_CONTACT_EMAIL (it is appended to
-    the User-Agent) if the server answers 403.
+    Observations whose series is not in `series` keep missing metadata and put a ``missing_code`` note on
+    ``attrs["notes"]`` (`econ.sources.notes`); ``strict=True`` raises InputFormatError instead.
     """
-    from econ.sources import http
+    meta = series.drop_duplicates("series_id").set_index("series_id")
+    ids = observations["series_id"].astype("str")
+    known = ids.isin(meta.index).to_numpy(dtype=bool)
 
-    if survey not in SURVEYS:
-        raise ParameterError(
-            [("survey", f"{survey!r} is not one of {', '.join(SURVEYS)}")], context="bls.fetch"
-        )
-    bad = [name for name in files if not re.fullmatch(r"[A-Za-z0-9_.]+", name) or ".." in name]
-    if bad:
-        raise ParameterError([("files", f"{bad} are not BLS file names such as data.0.Current")])
-    folder = http.vintage_dir("bls", vintage)
-    url = flat_url(survey, base_url=base_url)
-    return [
-        http.download(
-            url + f"{survey}.{name}",
-            folder / f"{survey}.{name}",
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            force=force,
-        )
-        for name in files
-    ]
+    def field(name: str) -> pd.Series:
+        if name not in meta.columns:
+            return pd.Series(pd.NA, index=observations.index, dtype="str")
+        return ids.map(meta[name]).astype("str")
 
-
-def fetch_api(
-    series_ids: Sequence[str],
-    *,
-    start_year: int,
-    end_year: int,
-    vintage: str | None = None,
-    force: bool = False,
-    base_url: str | None = None,
-    key: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 120.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> Path:
-    """POST one API v2 query; save the JSON response as ``api_<first series>_<n>_<start>-<end>.json``.
-
-    The key comes from ``key`` or BLS_API_KEY and travels only in the request body (never in the name,
-    the sidecar or a message)."""
-    from econ.sources import http
-
-    problems = []
-    if not series_ids:
-        problems.append(("series_ids", "at least one series id"))
-    if start_year > end_year:
-        problems.append(("start_year", f"{start_year} is after end_year {end_year}"))
-    if problems:
-        raise ParameterError(problems, context="bls.fetch_api")
-    ids = [series.strip() for series in series_ids]
-    secret = key or os.environ.get("BLS_API_KEY")
-    body: dict[str, object] = {"seriesid": ids, "startyear": str(start_year), "endyear": str(end_year)}
-    if secret:
-        body["registrationkey"] = secret
-    url = base_url or os.environ.get("ECON_BLS_API_URL") or DEFAULT_API_URL
-    name = f"api_{re.sub(r'[^A-Za-z0-9]', '', ids[0])}_{len(ids)}_{start_year}-{end_year}.json"
-    return http.download(
-        url,
-        http.vintage_dir("bls", vintage) / name,
-        method="POST",
-        json_body=body,
-        secret_json=("registrationkey",),
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        force=force,
-        check=_reject_unprocessed,
+    index_code = field("index_code")
+    title = field("series_title")
+    name = field("series_name")
+    survey = ids.str[:2].str.lower()
+    origin_item = name.str.split("-", n=1, expand=True) if name.notna().any() else None
+    by_place = index_code.isin(["CO", "CD"]).to_numpy(dtype=bool)
+    # "Import/Export Price Indexes: All imports": the series name says which side, the title both.
+    lowered = name.fillna(title.fillna("")).str.lower()
+    measure = np.select(
+        [
+            by_place & (index_code == "CO").to_numpy(dtype=bool),
+            by_place & (index_code == "CD").to_numpy(dtype=bool),
+            ((survey == "ei") & lowered.str.contains("export")).to_numpy(dtype=bool),
+            (survey == "ei").to_numpy(dtype=bool),
+            (survey == "wp").to_numpy(dtype=bool),
+            (survey == "pc").to_numpy(dtype=bool),
+        ],
+        ["import_by_origin", "export_by_destination", "export", "import", "ppi_commodity", "ppi_industry"],
+        default="",
     )
+    if origin_item is not None and origin_item.shape[1] == 2:
+        origin = origin_item[0].where(by_place)
+        item = origin_item[1].where(by_place, name)
+    else:
+        origin = pd.Series(pd.NA, index=observations.index, dtype="str")
+        item = name
+    from_title = (
+        title.fillna("").str.replace(_TITLE_PREFIX, "", regex=True).str.replace(_TITLE_SUFFIX, "", regex=True)
+    )
+    item = item.where(item.notna() & (item != ""), from_title.where(title.notna()))
+    base = field("base")
+    base_period, base_year = _base_periods(base)
+    out = pd.DataFrame(
+        {
+            "survey": survey.astype("str"),
+            "series_id": ids,
+            "measure": pd.Series(measure, index=observations.index)
+            .where(known)
+            .replace("", pd.NA)
+            .astype("str"),
+            "origin": origin.astype("str"),
+            "naics": title.str.extract(_TITLE_NAICS, expand=False).astype("str"),
+            "item": item.astype("str"),
+            "seasonal": field("seasonal"),
+            "base": base,
+            "base_period": base_period,
+            "base_year": base_year,
+            "title": title,
+            "year": observations["year"],
+            "bls_period": observations["bls_period"],
+            "period": observations["period"],
+            "value": observations["value"],
+            "footnote_codes": observations["footnote_codes"],
+            "source_file": observations.get("source_file", pd.Series(pd.NA, index=observations.index)),
+        }
+    )
+    found = []
+    if not known.all():
+        unknown = sorted(set(ids[~known]))
+        source = (
+            str(observations["source_file"].iloc[0]) if "source_file" in observations else "<observations>"
+        )
+        found.append(
+            note(
+                source,
+                "missing_code",
+                f"{int((~known).sum()):,} observations of {len(unknown)} series not in the series file: "
+                + ", ".join(unknown[:5])
+                + ("…" if len(unknown) > 5 else ""),
+                rows=int((~known).sum()),
+                codes=unknown,
+            )
+        )
+    return attach(out, found, strict=strict)
 
 
-def _reject_unprocessed(path: Path) -> None:
-    """Keep refusals (daily limit reached, bad key, bad series) out of the cache."""
-    from econ.errors import FetchError
-    from econ.sources import http
-
-    payload = http.json_answer(path, "the BLS API")
-    status = payload.get("status") if isinstance(payload, dict) else None
-    if status != "REQUEST_SUCCEEDED":
-        messages = payload.get("message") if isinstance(payload, dict) else None
-        message = "; ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages or "")
-        raise FetchError(f"the BLS API refused the query (status {status}): {message or 'no message'}")
+def _base_periods(base: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``December 2003=100`` → (2003-12, 2003); ``2000=100`` → (NaT, 2000); ``198200`` → (NaT, 1982);
+    ``198412`` → (1984-12, 1984); anything else → (NaT, <NA>)."""
+    months: list[object] = []
+    years: list[object] = []
+    for text in base.fillna("").astype("str"):
+        clean = text.strip()
+        named = re.fullmatch(r"([A-Za-z]+)\s+(\d{4})\s*=\s*100", clean)
+        annual = re.fullmatch(r"(\d{4})\s*=\s*100", clean)
+        coded = re.fullmatch(r"(\d{4})(\d{2})", clean)
+        if named and named.group(1).lower() in _MONTHS:
+            year, month = int(named.group(2)), _MONTHS[named.group(1).lower()]
+        elif annual:
+            year, month = int(annual.group(1)), 0
+        elif coded and int(coded.group(2)) <= 12:
+            year, month = int(coded.group(1)), int(coded.group(2))
+        else:
+            months.append(pd.NaT)
+            years.append(pd.NA)
+            continue
+        months.append(pd.Period(year=year, month=month, freq="M") if month else pd.NaT)
+        years.append(year)
+    return (
+        pd.Series(months, index=base.index, dtype="period[M]"),
+        pd.Series(years, index=base.index, dtype="Int16"),
+    )

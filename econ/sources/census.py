@@ -1,11 +1,9 @@
-"""Census Bureau International Trade API: monthly imports and exports by HS commodity and by NAICS.
+"""Census Bureau International Trade API responses: imports and exports by HS commodity and by NAICS.
 
-Endpoints (the base overridable with ``base_url=`` or the ECON_CENSUS_URL environment variable)::
+The files are what the API answers (`econ.sources.fetch.census` downloads them; so can a browser)::
 
-    https://api.census.gov/data/timeseries/intltrade/imports/hs
-    https://api.census.gov/data/timeseries/intltrade/exports/hs
-    https://api.census.gov/data/timeseries/intltrade/imports/naics
-    https://api.census.gov/data/timeseries/intltrade/exports/naics
+    https://api.census.gov/data/timeseries/intltrade/imports/hs      (also exports/hs, imports/naics,
+    https://api.census.gov/data/timeseries/intltrade/exports/naics    …?get=VARIABLES&time=2024-12&key=…)
 
 The response format, as the API serves it:
 
@@ -13,11 +11,20 @@ The response format, as the API serves it:
 * a variable used as a predicate (``&I_COMMODITY=85*``, ``&time=2024-12``) is appended again as an extra
   column, so a name can repeat in the header;
 * the month is either one ``time`` column (``"2024-12"``) or ``YEAR`` and ``MONTH`` columns;
+* value and quantity variables end in ``_MO`` (the month) or ``_YR`` (the year to date: January through
+  the month, so ``CON_VAL_YR`` at ``2024-12`` is the calendar year 2024); flags and labels do not;
 * country groupings and totals sit among the countries: ``CTY_CODE`` ``"-"`` (all countries), ``"0003"``
   (European Union) … ``"0028"``, ``"1XXX"`` (North America) …, and ``SUMMARY_LVL`` is ``DET`` only for
   single countries;
 * a query that matches nothing answers HTTP 204 with an empty body;
 * a missing or invalid key answers HTTP 200 with an HTML page.
+
+`read` gives the file's variables under their Census names, typed; `tidy` puts monthly and year-to-date
+variables, HS and NAICS files, imports and exports into one layout. Free text (``CTY_NAME``, descriptions)
+is kept exactly as the file has it: it is data, and whoever displays it escapes it.
+
+One module of some 550 lines, on purpose: the quirks listed above, the reader that handles each and the
+tidy layout built on them are read together; the fetcher lives apart (`econ.sources.fetch.census`).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -33,11 +40,12 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import InputFormatError, ParameterError
+from econ.sources.notes import Note, NoteKind, attach, note, source_file_column
 
 Dataset = Literal["imports/hs", "exports/hs", "imports/naics", "exports/naics"]
 DATASETS: tuple[str, ...] = get_args(Dataset)
-
-DEFAULT_BASE_URL = "https://api.census.gov/data/timeseries/intltrade"
+Span = Literal["month", "year_to_date"]
+SPANS: tuple[str, ...] = get_args(Span)
 
 # The commodity variable of each endpoint; a file holds exactly one of them.
 COMMODITY_VARIABLES = ("I_COMMODITY", "E_COMMODITY", "NAICS")
@@ -60,6 +68,8 @@ def read(
     *,
     keep_aggregates: bool = False,
     variables: Sequence[str] | None = None,
+    partner_codes: Mapping[str, str] | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Read one Census International Trade API response into a typed frame, one row per data row.
 
@@ -76,15 +86,30 @@ def read(
     * every other column (``unit_qy1``, ``summary_lvl``, ``naics_ldesc``, ``i_commodity_sdesc``,
       ``district`` …) under its Census name in lower case as str, except ``COMM_LVL`` which becomes
       ``commodity_level``. ``time``, ``YEAR``, ``MONTH`` and the repeated copies of predicate columns are
-      dropped (``period`` replaces the first; a repeated column keeps its first occurrence).
+      dropped (``period`` replaces the first; a repeated column keeps its first occurrence);
+    * ``source_file`` (category) — `path` as given, so that rows concatenated from many files can be
+      traced to theirs (two files holding the same rows can be named).
+
+    ``frame.attrs["census_dataset"]`` is the dataset the file holds (``"imports/naics"``…) when the header
+    or the file name tells; ``frame.attrs["dropped_aggregates"]`` how many grouping and total rows were
+    left out.
 
     Rows: country groupings and totals are dropped unless ``keep_aggregates=True`` — a row is kept only if
     ``CTY_CODE`` is four digits not starting with 0 and, where the file has ``SUMMARY_LVL``, it is ``DET``.
-    An empty file (the body of an HTTP 204) gives zero rows with the core columns plus ``variables``
-    (lower-cased; float for value variables, str otherwise). When ``variables`` is None they are those
-    `fetch` requests for the dataset the file name says (``imports_hs10_2024-12.json`` → imports/hs:
-    ``con_val_mo``, ``gen_val_mo``, ``cal_dut_mo``, ``con_qy1_mo``, ``unit_qy1``, ``summary_lvl``,
-    ``commodity_level``), so an empty month concatenates cleanly with full ones.
+    A row with no ``CTY_CODE`` at all cannot be told from a grouping: ``partner_codes`` (``{"GERMANY":
+    "4280"}``, names compared without case or surrounding spaces) gives the code by ``CTY_NAME``; rows it
+    cannot place are left out (kept, without a code, with ``keep_aggregates``).
+
+    An empty file (the body of an HTTP 204) or a header without rows gives zero rows with the core columns
+    plus ``variables`` (lower-cased; float for value variables, str otherwise). When ``variables`` is None
+    they are those `econ.sources.fetch.census` requests for the dataset the file name says
+    (``imports_hs10_2024-12.json`` → imports/hs: ``con_val_mo``, ``gen_val_mo``, ``cal_dut_mo``,
+    ``con_qy1_mo``, ``unit_qy1``, ``summary_lvl``, ``commodity_level``), so an empty month concatenates
+    cleanly with full ones.
+
+    Nothing vanishes without a word: a file that yields no rows, rows left out for want of a partner code,
+    and codes filled from ``partner_codes`` each put an `econ.sources.notes.Note` on
+    ``frame.attrs["notes"]`` (rows, value, names); ``strict=True`` raises InputFormatError instead.
 
     Raises InputFormatError naming the file, the row (0 is the header row) and the field for: an HTML page
     (the API's answer to a missing or invalid key), malformed or truncated JSON, a header without the
@@ -98,7 +123,9 @@ def read(
         raise InputFormatError(source, f"cannot read the file: {error.strerror or error}") from error
     text = raw.decode("utf-8-sig", errors="replace").strip()
     if not text:
-        return _empty(_variables_for(source) if variables is None else variables)
+        frame = _empty(source, _variables_for(source) if variables is None else variables)
+        why = "no rows: the file is empty (the API's answer when nothing matches the query is HTTP 204)"
+        return attach(frame, [note(source, "no_rows", why, value=0.0)], strict=strict)
     if text.startswith("<") or "<html" in text[:2000].lower():
         raise InputFormatError(
             source,
@@ -116,23 +143,46 @@ def read(
         ) from error
     if not isinstance(table, list) or (table and not isinstance(table[0], list)):
         raise InputFormatError(source, "top level is not an array of arrays", expected="[[header…], [row…]]")
-    if not table:
-        return _empty(_variables_for(source) if variables is None else variables)
+    if len(table) < 2:
+        header = table[0] if table else []
+        frame = _empty(source, header or (_variables_for(source) if variables is None else variables))
+        why = "no rows: the response has a header and no data rows"
+        return attach(frame, [note(source, "no_rows", why, value=0.0)], strict=strict)
     header = table[0]
     if not all(isinstance(name, str) and name for name in header):
         raise InputFormatError(source, "header has a non-text or empty name", where="row 0")
-    return _frame(source, header, table[1:], keep_aggregates=keep_aggregates)
+    frame, found = _frame(
+        source, header, table[1:], keep_aggregates=keep_aggregates, partner_codes=partner_codes
+    )
+    return attach(frame, found, strict=strict)
 
 
 def _variables_for(source: Path) -> tuple[str, ...]:
-    """The variables `fetch` requests for the dataset a file name names (``imports_hs10_…``), else none."""
+    """The variables fetch requests for the dataset a file name names (``imports_hs10_…``), else none."""
+    dataset = _dataset_from_name(source)
+    return DEFAULT_VARIABLES[dataset] if dataset else ()
+
+
+def _dataset_from_name(source: Path) -> str | None:
     found = re.match(r"^(imports|exports)_(hs|naics)", source.name)
-    if not found:
-        return ()
-    return DEFAULT_VARIABLES[f"{found.group(1)}/{found.group(2)}"]
+    return f"{found.group(1)}/{found.group(2)}" if found else None
 
 
-def _empty(variables: Sequence[str]) -> pd.DataFrame:
+def _dataset_from_header(names: Sequence[str], source: Path) -> str | None:
+    if "I_COMMODITY" in names:
+        return "imports/hs"
+    if "E_COMMODITY" in names:
+        return "exports/hs"
+    if "NAICS" in names:
+        stems = {name.upper().rsplit("_", 1)[0] for name in names if _NUMERIC.match(name.upper())}
+        if stems & {"CON_VAL", "GEN_VAL", "CAL_DUT", "DUT_VAL", "CON_CIF", "GEN_CIF"}:
+            return "imports/naics"
+        if stems & {"ALL_VAL", "DF_VAL", "FS_VAL"}:
+            return "exports/naics"
+    return _dataset_from_name(source)
+
+
+def _empty(source: Path, variables: Sequence[str]) -> pd.DataFrame:
     columns: dict[str, pd.Series] = {
         "commodity": pd.Series([], dtype="str"),
         "partner": pd.Series([], dtype="str"),
@@ -144,10 +194,21 @@ def _empty(variables: Sequence[str]) -> pd.DataFrame:
             continue
         label = _RENAME.get(name, name.lower())
         columns[label] = pd.Series([], dtype="float64" if _NUMERIC.match(name.upper()) else "str")
-    return pd.DataFrame(columns)
+    columns["source_file"] = pd.Series(source_file_column(source, 0))
+    frame = pd.DataFrame(columns)
+    frame.attrs["census_dataset"] = _dataset_from_header(list(variables), source)
+    frame.attrs["dropped_aggregates"] = 0
+    return frame
 
 
-def _frame(source: Path, header: list[str], rows: list, *, keep_aggregates: bool) -> pd.DataFrame:
+def _frame(
+    source: Path,
+    header: list[str],
+    rows: list,
+    *,
+    keep_aggregates: bool,
+    partner_codes: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, list[Note]]:
     width = len(header)
     # Checked in bulk (map/len run in C); the slow loop only runs to name the first bad row.
     if not all(isinstance(row, list) for row in rows) or set(map(len, rows)) - {width}:
@@ -199,18 +260,84 @@ def _frame(source: Path, header: list[str], rows: list, *, keep_aggregates: bool
             out[label] = _numbers(source, name, column[name])
         else:
             out[label] = _text(column[name])
+    out["source_file"] = source_file_column(source, len(rows))
     frame = pd.DataFrame(out)
+    found = _place_partners(source, frame, partner_codes)
 
     if not keep_aggregates:
         single = frame["partner"].str.fullmatch(_COUNTRY.pattern).fillna(False).to_numpy(dtype=bool)
         if "summary_lvl" in frame.columns:
             single = single & (frame["summary_lvl"] == "DET").fillna(False).to_numpy(dtype=bool)
+        dropped = len(frame) - int(single.sum())
         frame = frame.loc[single].reset_index(drop=True)
         row_numbers = np.flatnonzero(single) + 1
     else:
+        dropped = 0
         row_numbers = np.arange(1, len(frame) + 1)
     _check_unique(source, frame, row_numbers)
-    return frame
+    if frame.empty:
+        found.append(
+            note(
+                source,
+                "no_rows",
+                f"no rows of single countries: all {dropped:,} rows are country groupings or totals",
+                value=0.0,
+            )
+        )
+    frame.attrs["census_dataset"] = _dataset_from_header(list(first), source)
+    frame.attrs["dropped_aggregates"] = dropped
+    return frame, found
+
+
+def _place_partners(source: Path, frame: pd.DataFrame, partner_codes: Mapping[str, str] | None) -> list[Note]:
+    """Fill missing CTY_CODE cells from `partner_codes` by name, in place; a note for what was filled and
+    for what is still missing (those rows look like groupings and would vanish without one)."""
+    missing = (frame["partner"].isna() | (frame["partner"].str.strip() == "")).to_numpy(dtype=bool)
+    if not missing.any():
+        return []
+    found: list[Note] = []
+    names = frame["partner_name"].fillna("").str.strip().str.upper()
+    if partner_codes:
+        lookup = {str(name).strip().upper(): str(code) for name, code in partner_codes.items()}
+        codes = names.map(lookup)
+        filled = missing & codes.notna().to_numpy(dtype=bool)
+        if filled.any():
+            frame.loc[filled, "partner"] = codes[filled].to_numpy()
+            found.append(_partner_note(source, frame, filled, "filled_code"))
+            missing = missing & ~filled
+    if missing.any():
+        found.append(_partner_note(source, frame, missing, "missing_code"))
+    return found
+
+
+def _partner_note(source: Path, frame: pd.DataFrame, rows: np.ndarray, kind: NoteKind) -> Note:
+    value_column = _value_column(frame)
+    value = float(frame.loc[rows, value_column].sum()) if value_column else None
+    names = frame.loc[rows, "partner_name"].fillna("(no CTY_NAME)")
+    by_name = (
+        frame.loc[rows, value_column].groupby(names).sum().sort_values(ascending=False).index
+        if value_column
+        else names.unique()
+    )
+    shown = ", ".join(str(name) for name in list(by_name)[:5]) + ("…" if len(by_name) > 5 else "")
+    worth = f" ({value_column} {value:,.0f})" if value is not None else ""
+    if kind == "filled_code":
+        message = f"{int(rows.sum()):,} rows{worth} had no CTY_CODE; filled by CTY_NAME: {shown}"
+    else:
+        message = (
+            f"{int(rows.sum()):,} rows{worth} have no CTY_CODE and cannot be told from groupings, so they "
+            f"are left out: {shown} (give partner_codes to place them)"
+        )
+    return note(source, kind, message, rows=int(rows.sum()), value=value, codes=[str(n) for n in by_name])
+
+
+def _value_column(frame: pd.DataFrame) -> str | None:
+    """The column a note counts value in: imports for consumption, general imports, total exports."""
+    for stem in ("con_val", "gen_val", "all_val"):
+        for span in ("mo", "yr"):
+            if f"{stem}_{span}" in frame.columns:
+                return f"{stem}_{span}"
+    return None
 
 
 def _text(values: np.ndarray) -> pd.Series:
@@ -258,7 +385,9 @@ def _period(source: Path, column: dict[str, np.ndarray], *, has_time: bool) -> p
 
 
 # Columns that are labels of the key, not part of it: their values follow from commodity and partner.
-_LABELS = re.compile(r"^(partner_name|commodity_level|summary_lvl\d?|unit_qy\d|.*_(ldesc|sdesc|desc|name))$")
+_LABELS = re.compile(
+    r"^(partner_name|commodity_level|source_file|summary_lvl\d?|unit_qy\d|.*_(ldesc|sdesc|desc|name))$"
+)
 
 
 def _check_unique(source: Path, frame: pd.DataFrame, row_numbers: np.ndarray) -> None:
@@ -275,14 +404,6 @@ def _check_unique(source: Path, frame: pd.DataFrame, row_numbers: np.ndarray) ->
             where=f"row {rows[1]}",
             expected="one row per " + " × ".join(key),
         )
-
-
-def endpoint(dataset: Dataset, *, base_url: str | None = None) -> str:
-    """The URL of one dataset: ``base_url`` (else ECON_CENSUS_URL, else the Census API) + ``/dataset``."""
-    if dataset not in DATASETS:
-        raise ParameterError([("dataset", f"{dataset!r} is not one of {', '.join(DATASETS)}")])
-    base = base_url or os.environ.get("ECON_CENSUS_URL") or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/{dataset}"
 
 
 # Variables requested by default: what the import panel needs (TEAM.md), and the export equivalents.
@@ -322,92 +443,107 @@ DEFAULT_VARIABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def file_name(dataset: Dataset, month: str, *, level: int | None = None) -> str:
-    """``imports_hs10_2024-12.json``, ``exports_naics_2024-12.json``: flow, classification, level, month."""
+def file_name(dataset: Dataset, period: str, *, level: int | None = None, partner: str | None = None) -> str:
+    """``imports_hs10_2024-12.json``, ``exports_naics_2024.json``, ``imports_hs10_5700_2024-12.json``:
+    flow, classification and level, the partner when the pull is split by partner, the month or year."""
     flow, classification = dataset.split("/")
     suffix = str(level) if (classification == "hs" and level) else ""
-    return f"{flow}_{classification}{suffix}_{month}.json"
+    who = f"_{partner}" if partner else ""
+    return f"{flow}_{classification}{suffix}{who}_{period}.json"
 
 
-def fetch(
-    dataset: Dataset = "imports/hs",
-    *,
-    year: int,
-    months: Sequence[int] = tuple(range(1, 13)),
-    level: Literal[2, 4, 6, 10] | None = 10,
-    commodity: str | None = None,
-    variables: Sequence[str] | None = None,
-    vintage: str | None = None,
-    force: bool = False,
-    base_url: str | None = None,
-    key: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 300.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> list[Path]:
-    """Download one month per file into data/raw/census/<vintage>/ and return the paths.
+# ---------------------------------------------------------------------------------------------------
+# One layout for every Census file
 
-    One request per month (``time=YYYY-MM``), as the API serves large HS10 × country tables more reliably
-    that way and a failed run resumes at the missing month. ``level`` filters HS rows with
-    ``COMM_LVL=HS<level>`` (ignored for NAICS); ``commodity`` adds a predicate on the commodity variable
-    (``"85*"``, ``"3251"``). The key comes from ``key`` or CENSUS_API_KEY; the API answers a few hundred
-    queries a day without one. Files hold the API's response unchanged; a month with no rows (HTTP 204) is
-    saved as an empty file, which `read` reads as zero rows. An HTML answer (invalid key) is not saved.
+# Census variable stems (without _MO/_YR) → the name the panels use; other stems keep their Census name.
+MEASURES: dict[str, dict[str, str]] = {
+    "imports": {
+        "con_val": "value",  # imports for consumption: the base of duty rates
+        "gen_val": "general_value",
+        "cal_dut": "duty",
+        "dut_val": "dutiable_value",
+        "con_qy1": "quantity",
+        "con_qy2": "quantity2",
+        "gen_qy1": "general_quantity",
+        "gen_qy2": "general_quantity2",
+    },
+    "exports": {
+        "all_val": "value",  # total exports: domestic and foreign goods
+        "df_val": "domestic_value",
+        "qty_1": "quantity",
+        "qty_2": "quantity2",
+    },
+}
+_UNITS = {"unit_qy1": "quantity_unit", "unit_qy2": "quantity2_unit"}
+_SUFFIX_SPAN = {"mo": "month", "yr": "year_to_date"}
+
+
+def tidy(frame: pd.DataFrame, *, dataset: Dataset | None = None) -> pd.DataFrame:
+    """A frame from `read` in the layout shared by every Census file: HS or NAICS, imports or exports,
+    monthly (``_MO``) or year-to-date (``_YR``) variables.
+
+    One row per data row and span; columns:
+
+    * ``flow`` (``imports``/``exports``), ``classification`` (``hs``/``naics``), ``level`` (int8, the
+      digits of the code: 10, 6 or 2 for HS; 3 to 6 for NAICS), ``commodity``, ``commodity_description``
+      (the ``…_LDESC``/``…_SDESC`` label when the file has one), ``partner``, ``partner_name``, ``period``;
+    * ``span`` — ``month`` (a ``_MO`` variable: the month ``period``) or ``year_to_date`` (a ``_YR``
+      variable: January through ``period``, so at December the calendar year). A file with both gives both
+      rows;
+    * the measures under the panels' names: imports ``value`` (CON_VAL), ``general_value`` (GEN_VAL),
+      ``duty`` (CAL_DUT), ``quantity`` (CON_QY1), ``quantity_unit`` (UNIT_QY1)…; exports ``value``
+      (ALL_VAL), ``quantity`` (QTY_1)… (see MEASURES); a variable not listed keeps its Census stem in lower
+      case (``air_val``). A measure the file lacks for one span is NaN in that span's rows;
+    * ``source_file``.
+
+    ``dataset`` says what the rows are when `frame` no longer carries ``attrs["census_dataset"]`` (frames
+    of several files concatenated). Raises ParameterError when neither tells.
     """
-    from econ.sources import http
-
-    problems = []
-    if dataset not in DATASETS:
-        problems.append(("dataset", f"{dataset!r} is not one of {', '.join(DATASETS)}"))
-    if level not in (None, 2, 4, 6, 10):
-        problems.append(("level", f"{level!r} is not 2, 4, 6 or 10"))
-    bad_months = [m for m in months if not 1 <= int(m) <= 12]
-    if bad_months:
-        problems.append(("months", f"{bad_months} are not months 1–12"))
-    if not 2010 <= int(year) <= 2100:
-        problems.append(("year", f"{year!r} is outside the API's range (2010 onwards)"))
-    if problems:
-        raise ParameterError(problems, context="census.fetch")
-
-    url = endpoint(dataset, base_url=base_url)
-    names = list(variables or DEFAULT_VARIABLES[dataset])
-    commodity_variable = names[0] if names and names[0] in COMMODITY_VARIABLES else None
-    folder = http.vintage_dir("census", vintage)
-    secret = key or os.environ.get("CENSUS_API_KEY")
-    hs_level = level if dataset.endswith("/hs") else None
-    saved = []
-    for month in months:
-        label = f"{int(year):04d}-{int(month):02d}"
-        params: dict[str, str] = {"get": ",".join(names), "time": label}
-        if hs_level:
-            params["COMM_LVL"] = f"HS{hs_level}"
-        if commodity and commodity_variable:
-            params[commodity_variable] = commodity
-        if secret:
-            params["key"] = secret
-        saved.append(
-            http.download(
-                url,
-                folder / file_name(dataset, label, level=hs_level),
-                params=params,
-                secret_params=("key",),
-                timeout=timeout,
-                retries=retries,
-                backoff=backoff,
-                force=force,
-                check=_reject_html,
-            )
+    name = dataset or frame.attrs.get("census_dataset")
+    if name not in DATASETS:
+        raise ParameterError(
+            [("dataset", f"{name!r}: say which of {', '.join(DATASETS)} the rows are (dataset=…)")],
+            context="census.tidy",
         )
-    return saved
-
-
-def _reject_html(path: Path) -> None:
-    from econ.errors import FetchError
-
-    with open(path, "rb") as handle:
-        head = handle.read(2048).lstrip().lower()
-    if head.startswith(b"<") or b"<html" in head:
-        raise FetchError(
-            "the Census API answered with an HTML page instead of data: the API key is missing or invalid "
-            "(set CENSUS_API_KEY to the key from https://api.census.gov/data/key_signup.html)"
-        )
+    flow, classification = str(name).split("/")
+    stems: dict[str, dict[str, str]] = {}
+    for column in frame.columns:
+        found = re.fullmatch(r"([a-z0-9_]+)_(mo|yr)", column)
+        if found:
+            stems.setdefault(found.group(1), {})[_SUFFIX_SPAN[found.group(2)]] = column
+    spans = [span for span in SPANS if any(span in by_span for by_span in stems.values())] or ["month"]
+    description = next(
+        (column for column in frame.columns if re.fullmatch(r".*_ldesc", column)),
+        next((column for column in frame.columns if re.fullmatch(r".*_sdesc", column)), None),
+    )
+    commodity = frame["commodity"].astype("str")
+    label_text = frame[description] if description else pd.Series(pd.NA, index=frame.index, dtype="str")
+    keys = pd.DataFrame(
+        {
+            "flow": pd.Categorical([flow] * len(frame), categories=["imports", "exports"]),
+            "classification": pd.Categorical([classification] * len(frame), categories=["hs", "naics"]),
+            "level": commodity.str.len().fillna(0).astype("int8").to_numpy(),
+            "commodity": commodity.to_numpy(),
+            "commodity_description": label_text.astype("str").to_numpy(),
+            "partner": frame["partner"].astype("str").to_numpy(),
+            "partner_name": frame["partner_name"].astype("str").to_numpy(),
+            "period": frame["period"].array,
+        }
+    ).astype({"commodity": "str", "commodity_description": "str", "partner": "str", "partner_name": "str"})
+    names = MEASURES[flow]
+    blocks = []
+    for span in spans:
+        block = keys.copy()
+        block["span"] = pd.Categorical([span] * len(frame), categories=list(SPANS))
+        for stem, by_span in stems.items():
+            label = names.get(stem, stem)
+            values = frame[by_span[span]].to_numpy() if span in by_span else np.full(len(frame), np.nan)
+            block[label] = pd.Series(values, dtype="float64")
+        for unit, label in _UNITS.items():
+            if unit in frame.columns:
+                block[label] = pd.Series(frame[unit].to_numpy(), dtype="str")
+        block["source_file"] = frame["source_file"].array if "source_file" in frame.columns else pd.NA
+        blocks.append(block)
+    out = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0].reset_index(drop=True)
+    out.attrs = {key: value for key, value in frame.attrs.items()}
+    return out

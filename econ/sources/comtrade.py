@@ -1,11 +1,7 @@
 """UN Comtrade API v1: trade records by reporter, partner and HS code, as JSON or as the CSV download.
 
-Endpoint (base overridable with ``base_url=`` or ECON_COMTRADE_URL)::
-
-    https://comtradeapi.un.org/data/v1/get/C/<freq>/HS?reporterCode=842&partnerCode=156&period=2024&…
-
-with the subscription key (COMTRADE_API_KEY) in the ``Ocp-Apim-Subscription-Key`` header; without a key
-the public preview ``https://comtradeapi.un.org/public/v1/preview/C/<freq>/HS`` answers up to 500 records.
+The files are the API's answers (`econ.sources.fetch.comtrade` downloads them) or the CSV download of the
+same records from the Comtrade site.
 
 Format: JSON ``{"elapsedTime", "count", "data": [record, …], "error"}`` or CSV with the same 47 fields as
 columns (``typeCode, freqCode, refPeriodId, refYear, refMonth, period, reporterCode, …, primaryValue,
@@ -23,19 +19,18 @@ import io
 import json
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from econ.errors import InputFormatError, ParameterError
+from econ.errors import InputFormatError
+from econ.sources.notes import attach, note, source_file_column
 
 Frequency = Literal["A", "M"]
 FREQUENCIES: tuple[str, ...] = get_args(Frequency)
 
-DEFAULT_BASE_URL = "https://comtradeapi.un.org"
 
 _REQUIRED = (
     "freqCode", "period", "reporterCode", "flowCode", "partnerCode", "partner2Code", "cmdCode",
@@ -83,7 +78,7 @@ def _snake(name: str) -> str:
     return _RENAME.get(name) or re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def read(path: str | os.PathLike[str], *, totals_only: bool = True) -> pd.DataFrame:
+def read(path: str | os.PathLike[str], *, totals_only: bool = True, strict: bool = False) -> pd.DataFrame:
     """Read Comtrade v1 records (JSON response or CSV download) into a typed frame.
 
     Columns (Comtrade's names in snake case, the main ones renamed): ``freq`` (``A``/``M``),
@@ -97,8 +92,11 @@ def read(path: str | os.PathLike[str], *, totals_only: bool = True) -> pd.DataFr
 
     ``totals_only`` keeps the records with partner2 0, customs C00, mode of transport 0 and mode of supply
     0 — the totals — so that sums do not double count; ``frame.attrs["dropped_breakdowns"]`` says how many
-    breakdown records were dropped. Raises InputFormatError naming the file, the record (1-based) and the
-    field for a truncated file, missing fields, a non-numeric value, or a repeated record key.
+    breakdown records were dropped. ``source_file`` (category) is `path` as given. Descriptions
+    (``reporter_desc``, ``partner_desc``, ``cmd_desc``) are kept as the file has them. A file without
+    records (or without totals) carries a ``no_rows`` note (`econ.sources.notes`); ``strict=True`` raises
+    instead. Raises InputFormatError naming the file, the record (1-based) and the field for a truncated
+    file, missing fields, a non-numeric value, or a repeated record key.
     """
     source = Path(path)
     try:
@@ -121,8 +119,13 @@ def read(path: str | os.PathLike[str], *, totals_only: bool = True) -> pd.DataFr
         ).to_numpy(dtype=bool)
         dropped = int((~total).sum())
         frame = frame.loc[total].reset_index(drop=True)
+    frame["source_file"] = source_file_column(source, len(frame))
     frame.attrs["dropped_breakdowns"] = dropped
-    return frame
+    found = []
+    if frame.empty:
+        why = "no records" if not dropped else f"no totals: all {dropped:,} records are breakdowns"
+        found.append(note(source, "no_rows", f"{why} (partner2 0, customs C00, transport 0)", value=0.0))
+    return attach(frame, found, strict=strict)
 
 
 def _json_records(source: Path, text: str) -> tuple[list[str], list[list[str]], list[str]]:
@@ -252,90 +255,3 @@ def _typed(source: Path, records: tuple[list[str], list[list[str]], list[str]]) 
             expected="one record per " + " × ".join(key),
         )
     return frame
-
-
-def endpoint(freq: Frequency = "M", *, public: bool = False, base_url: str | None = None) -> str:
-    """``<base>/data/v1/get/C/<freq>/HS``, or the keyless ``<base>/public/v1/preview/C/<freq>/HS``."""
-    base = (base_url or os.environ.get("ECON_COMTRADE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    middle = "public/v1/preview" if public else "data/v1/get"
-    return f"{base}/{middle}/C/{freq}/HS"
-
-
-def fetch(
-    *,
-    reporter: str = "842",
-    partner: str = "156",
-    commodities: Sequence[str] = ("8542",),
-    periods: Sequence[str] = ("2024",),
-    freq: Frequency = "A",
-    flow: str = "M",
-    vintage: str | None = None,
-    force: bool = False,
-    base_url: str | None = None,
-    key: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 120.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> Path:
-    """Query Comtrade for totals (partner2 0, customs C00, transport 0) and save the JSON response.
-
-    The file is data/raw/comtrade/<vintage>/comtrade_<freq>_<reporter>_<partner>_<flow>_<cmd>_<periods>.json.
-
-    The key comes from ``key`` or COMTRADE_API_KEY and is sent in the ``Ocp-Apim-Subscription-Key``
-    header; without one the public preview endpoint is used (at most 500 records)."""
-    from econ.sources import http
-
-    problems = []
-    if freq not in FREQUENCIES:
-        problems.append(("freq", f"{freq!r} is not A or M"))
-    pattern = r"\d{6}" if freq == "M" else r"\d{4}"
-    bad = [p for p in periods if not re.fullmatch(pattern, str(p))]
-    if bad or not periods:
-        problems.append(
-            ("periods", f"{bad or 'none'}: expected {'YYYYMM' if freq == 'M' else 'YYYY'} values")
-        )
-    for name, value in (("reporter", reporter), ("partner", partner)):
-        if not re.fullmatch(r"\d{1,3}", str(value)):
-            problems.append((name, f"{value!r} is not an M49 numeric code"))
-    bad_cmd = [c for c in commodities if not re.fullmatch(r"\d{2,6}|TOTAL", str(c))]
-    if bad_cmd or not commodities:
-        problems.append(("commodities", f"{bad_cmd or 'none'}: expected HS codes of 2–6 digits or TOTAL"))
-    if problems:
-        raise ParameterError(problems, context="comtrade.fetch")
-    secret = key or os.environ.get("COMTRADE_API_KEY")
-    params = {
-        "reporterCode": reporter,
-        "partnerCode": partner,
-        "partner2Code": "0",
-        "customsCode": "C00",
-        "motCode": "0",
-        "flowCode": flow,
-        "cmdCode": ",".join(commodities),
-        "period": ",".join(str(p) for p in periods),
-    }
-    headers = {"Ocp-Apim-Subscription-Key": secret} if secret else {}
-    label = "-".join(commodities)[:40]
-    span = f"{periods[0]}-{periods[-1]}" if len(periods) > 1 else str(periods[0])
-    name = f"comtrade_{freq}_{reporter}_{partner}_{flow}_{label}_{span}.json"
-    return http.download(
-        endpoint(freq, public=not secret, base_url=base_url),
-        http.vintage_dir("comtrade", vintage) / name,
-        params=params,
-        headers=headers,
-        secret_headers=("Ocp-Apim-Subscription-Key",),
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        force=force,
-        check=_reject_error,
-    )
-
-
-def _reject_error(path: Path) -> None:
-    from econ.errors import FetchError
-    from econ.sources import http
-
-    payload = http.json_answer(path, "Comtrade")
-    if not isinstance(payload, dict) or payload.get("error") or not isinstance(payload.get("data"), list):
-        message = payload.get("error") or payload.get("message") if isinstance(payload, dict) else None
-        raise FetchError(f"Comtrade refused the query: {message or 'no data list in the answer'}")

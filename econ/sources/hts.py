@@ -1,13 +1,8 @@
 """USITC Harmonized Tariff Schedule of the United States (HTS): JSON and CSV exports, and rate text.
 
-Endpoints (base overridable with ``base_url=`` or ECON_HTS_URL)::
-
-    https://hts.usitc.gov/reststop/exportList?from=0100&to=9999&format=JSON   (current revision, whole HTS)
-    https://hts.usitc.gov/reststop/exportList?from=8501&to=8548&format=JSON   (a range of headings)
-
-The current-revision export is what the API serves today; a given revision (``2025 Revision 19``…) is
-downloaded by hand from https://hts.usitc.gov/download/archive as JSON or CSV and dropped into
-data/raw/hts/<revision>/. The file name carries the revision (``hts_2025_basic_edition.csv``,
+The files are the USITC's exports (`econ.sources.fetch.hts` downloads them): the current revision from
+its REST service, a past revision (``2025 Revision 19``…) from https://hts.usitc.gov/download/archive as
+JSON or CSV. The file name carries the revision (``hts_2025_basic_edition.csv``,
 ``hts_2025_revision_19.json``) unless ``read(revision=...)`` says it.
 
 Formats:
@@ -23,6 +18,10 @@ Formats:
 
 Rates sit on 8-digit lines; their 10-digit statistical suffixes inherit them. Where a product has no
 8-digit line, the rate sits on the 10-digit line itself (usually ending 00, sometimes 01 or 10).
+
+One module of some 560 lines, on purpose: the rate-text parser, both export formats and the report of
+unknown rate texts share one model of a line and its inherited rate; the fetcher lives apart
+(`econ.sources.fetch.hts`).
 """
 
 from __future__ import annotations
@@ -40,11 +39,11 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import InputFormatError
+from econ.sources.notes import Note, attach, note, source_file_column
 
 RateKind = Literal["free", "ad_valorem", "specific", "compound", "other"]
 RATE_KINDS: tuple[str, ...] = get_args(RateKind)
 
-DEFAULT_BASE_URL = "https://hts.usitc.gov/reststop"
 
 # ---------------------------------------------------------------------------------------------------
 # Rate text
@@ -175,6 +174,7 @@ COLUMNS = (
     "chapter99_other_columns",
     "additional_duties",
     "revision",
+    "source_file",
 )
 
 
@@ -191,7 +191,7 @@ def revision_from_name(path: str | os.PathLike[str]) -> str | None:
     return f"{found.group('year')} Revision {int(found.group('rev'))}"
 
 
-def read(path: str | os.PathLike[str], *, revision: str | None = None) -> pd.DataFrame:
+def read(path: str | os.PathLike[str], *, revision: str | None = None, strict: bool = False) -> pd.DataFrame:
     """Read one HTS export (JSON or CSV) into one row per numbered line, in the schedule's order.
 
     Columns:
@@ -212,7 +212,16 @@ def read(path: str | os.PathLike[str], *, revision: str | None = None) -> pd.Dat
       which carries no footnotes); ``chapter99_other_columns`` — references in footnotes on other columns
       (``desc``: product exclusions such as 9903.88.69; ``other``: column 2 such as 9903.90.08);
     * ``additional_duties`` (str) — ``additionalDuties`` or ``addiitionalDuties``, whichever is filled;
-    * ``revision`` (str) — the ``revision`` argument, else from the file name, else missing.
+    * ``revision`` (str) — the ``revision`` argument, else from the file name, else missing;
+    * ``source_file`` (category) — `path` as given.
+
+    Rate texts the parser cannot turn into numbers are of two sorts. Formulas the schedule is known to
+    print (``The duty provided in the applicable subheading + 25%``, rates on a watch's case and battery,
+    sugar's degree scale, ``Free, under bond…``: `is_known_formula`) are ``other`` and need a rule of
+    their own. A text never seen before (a typo, a new wording) is ``other`` too, but the reader also puts
+    an `econ.sources.notes.Note` (``unknown_rate_text``: the text, the lines that carry it) on
+    ``frame.attrs["notes"]``, so that the build reports those lines' MFN rate as unknown rather than
+    treating it as zero; ``strict=True`` raises InputFormatError instead.
 
     Raises InputFormatError naming the file, the line (1-based position in the JSON list, or the CSV line
     number) and the field for: truncated or malformed JSON/CSV, a missing column or key, a non-integer
@@ -233,7 +242,45 @@ def read(path: str | os.PathLike[str], *, revision: str | None = None) -> pd.Dat
         lines = _csv_lines(source, text)
     frame = _build(source, lines)
     frame["revision"] = pd.Series([revision or revision_from_name(source)] * len(frame), dtype="str")
-    return frame
+    frame["source_file"] = source_file_column(source, len(frame))
+    return attach(frame, _unknown_rate_texts(source, frame), strict=strict)
+
+
+# Wordings of rates the schedule prints that are formulas, not numbers (from the 2025 Basic Edition and
+# its revisions): references to another line's rate, value-based duties of chapter 98, rates on the parts
+# of watches, rifles and sets, sugar's polarization scale, conditional exemptions, notes.
+_KNOWN_FORMULA = re.compile(
+    r"^(the (duty|rate)\b|a duty\b|free,|see (additional )?u\.\s?s\. note|no change$)"
+    r"|\bon (the )?(case|movement|battery|strap|apparatus|value|entire|cost)\b"
+    r"|\bfor each degree\b|\bpercent of the\b|/jewel\b|\bfor each other piece\b",
+    re.IGNORECASE,
+)
+
+
+def is_known_formula(text: str) -> bool:
+    """Whether a rate text the parser leaves as ``other`` is a formula the schedule is known to print."""
+    return bool(_KNOWN_FORMULA.search(" ".join(text.replace("\xa0", " ").split())))
+
+
+def _unknown_rate_texts(source: Path, frame: pd.DataFrame) -> list[Note]:
+    other = frame.loc[(frame["rate_kind"] == "other").fillna(False).to_numpy(dtype=bool)]
+    found = []
+    for text, lines in other.groupby("general", sort=True):
+        if not str(text).strip() or is_known_formula(str(text)):
+            continue
+        codes = list(lines["htsno"])
+        shown = ", ".join(codes[:5]) + ("…" if len(codes) > 5 else "")
+        found.append(
+            note(
+                source,
+                "unknown_rate_text",
+                f"rate text {str(text)!r} is not one the parser knows ({len(codes)} lines: {shown}); "
+                "their MFN rate is unknown, not zero",
+                rows=len(codes),
+                codes=codes,
+            )
+        )
+    return found
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -287,16 +334,16 @@ def _json_lines(source: Path, text: str) -> list[_Line]:
             )
         general_refs: list[str] = []
         other_refs: list[str] = []
-        notes = item.get("footnotes") or []
-        if not isinstance(notes, list):
+        footnotes = item.get("footnotes") or []
+        if not isinstance(footnotes, list):
             raise InputFormatError(
-                source, f"footnotes is {notes!r:.40}", where=f"{where}, key footnotes", expected="a list"
+                source, f"footnotes is {footnotes!r:.40}", where=f"{where}, key footnotes", expected="a list"
             )
-        for note in notes:
-            if not isinstance(note, dict):
+        for footnote in footnotes:
+            if not isinstance(footnote, dict):
                 continue
-            refs = _CHAPTER99.findall(str(note.get("value", "")).replace("\xa0", " "))
-            columns = note.get("columns") or []
+            refs = _CHAPTER99.findall(str(footnote.get("value", "")).replace("\xa0", " "))
+            columns = footnote.get("columns") or []
             if not isinstance(columns, list | str):
                 columns = []
             (general_refs if "general" in columns else other_refs).extend(refs)
@@ -460,7 +507,7 @@ def _build(source: Path, lines: list[_Line]) -> pd.DataFrame:
                 line.additional_duties,
             )
         )
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS[:-1]))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS[:-2]))
     for name in (
         "htsno",
         "heading",
@@ -517,59 +564,3 @@ def hts8_rates(frame: pd.DataFrame) -> pd.DataFrame:
         "revision",
     ]
     return pd.concat([eight[columns], orphans[columns]], ignore_index=True)
-
-
-def endpoint(*, base_url: str | None = None) -> str:
-    """The export URL: ``base_url`` (else ECON_HTS_URL, else the USITC REST service) + ``/exportList``."""
-    base = base_url or os.environ.get("ECON_HTS_URL") or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/exportList"
-
-
-def fetch(
-    *,
-    from_code: str = "0100",
-    to_code: str = "9999",
-    vintage: str | None = None,
-    force: bool = False,
-    base_url: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 300.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> Path:
-    """Download the current revision's JSON export (headings ``from_code``–``to_code``) into
-    data/raw/hts/<vintage>/hts_current_<from>_<to>.json and return its path.
-
-    The REST service serves only the current revision; pass ``revision=`` to `read` to label it (the file
-    name cannot know it). A past revision is downloaded by hand from https://hts.usitc.gov/download/archive
-    (JSON or CSV) and saved under a name that carries it, e.g. ``hts_2025_revision_19.json``.
-    """
-    from econ.errors import ParameterError
-    from econ.sources import http
-
-    problems = [
-        (name, f"{value!r} is not a 4-digit heading")
-        for name, value in (("from_code", from_code), ("to_code", to_code))
-        if not re.fullmatch(r"\d{4}", str(value))
-    ]
-    if problems:
-        raise ParameterError(problems, context="hts.fetch")
-    folder = http.vintage_dir("hts", vintage)
-    return http.download(
-        endpoint(base_url=base_url),
-        folder / f"hts_current_{from_code}_{to_code}.json",
-        params={"from": from_code, "to": to_code, "format": "JSON"},
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        force=force,
-        check=_reject_non_json,
-    )
-
-
-def _reject_non_json(path: Path) -> None:
-    from econ.errors import FetchError
-
-    with open(path, "rb") as handle:
-        head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith((b"[", b"{")):
-        raise FetchError(f"the HTS service answered with something other than JSON: {head[:80]!r}")

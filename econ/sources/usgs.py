@@ -30,18 +30,17 @@ suffix says).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import math
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
 import pandas as pd
 
 from econ.errors import InputFormatError
+from econ.sources.notes import source_file_column
 
 TableKind = Literal[
     "salient",
@@ -56,14 +55,6 @@ _KINDS: tuple[str, ...] = get_args(TableKind)
 
 FLAGS = frozenset({"E", "W", "NA", "XX", "--", "—"})
 
-# ScienceBase serves a catalog item's files at <base>/<item id>?name=<file name>. The MCS 2025 release
-# (DOI 10.5066/P13XCP3R) is a parent item with one child item per commodity and one for the cross-commodity
-# tables; look the item id up on https://www.sciencebase.gov/catalog/ (the file list is on each item's
-# page). The id below is the grouped salient-statistics item as listed by third parties — not verified
-# from here (no network): pass ``item=`` and ``names=`` for any other file.
-DEFAULT_BASE_URL = "https://www.sciencebase.gov/catalog/file/get"
-MCS2025_SALIENT_ITEM = "6793e234d34e72688d6b71e7"
-MCS2025_SALIENT_FILES: tuple[str, ...] = ("Salient_Commodity_Data_Release_Grouped.zip",)
 
 _UNIT_SUFFIX = {
     "t": "metric tons",
@@ -112,6 +103,9 @@ def read(path: str | Path, *, kind: TableKind | Literal["auto"] = "auto") -> pd.
       ``major_import_sources_2020_2023`` …
     * ``import_sources`` (Fig. 3), ``end_uses`` (Table 4), ``critical_minerals_salient`` (Table 5),
       ``price_growth`` (Fig. 10): the columns in snake case, numbers as float64 with ``…_flag``.
+
+    Every kind ends with ``source_file`` (category: `path` as given). Names and notes are kept as the file
+    has them (non-breaking spaces become spaces, cells are stripped; nothing else changes).
     """
     path = Path(path)
     header, rows = _read_rows(path)
@@ -125,6 +119,7 @@ def read(path: str | Path, *, kind: TableKind | Literal["auto"] = "auto") -> pd.
         frame = _wide(path, header, rows, numeric=numeric)
         if found == "world":
             frame["is_world_total"] = frame["country"].str.lower().str.startswith("world total")
+    frame["source_file"] = source_file_column(path, len(frame))
     frame.attrs["usgs_kind"] = found
     frame.attrs["source_file"] = str(path)
     return frame
@@ -308,69 +303,3 @@ def _wide(path: Path, header: list[str], rows: list[list[str]], *, numeric: tupl
     for name in frame.columns:
         frame[name] = frame[name].astype("float64" if name in numeric else "str")
     return frame
-
-
-# --------------------------------------------------------------------------------------------------------
-# Fetching
-
-
-def fetch(
-    *,
-    item: str = MCS2025_SALIENT_ITEM,
-    names: Sequence[str] = MCS2025_SALIENT_FILES,
-    vintage: str | None = None,
-    force: bool = False,
-    extract: bool = True,
-    base_url: str | None = None,
-    timeout: float | tuple[float, float] = (10.0, 300.0),
-    retries: int = 4,
-    backoff: float = 2.0,
-) -> list[Path]:
-    """Download files of a ScienceBase item (the MCS data release) into data/raw/usgs/<vintage>/.
-
-    URL: ``base_url`` (else ECON_USGS_URL, else ScienceBase's file service) ``/<item>?name=<file>``. Files
-    are saved unchanged; with ``extract``, the CSVs inside a zip are also written beside it. Returns the
-    paths saved. Files already present are not fetched again unless ``force``.
-    """
-    import os
-
-    from econ.errors import ParameterError
-    from econ.sources import http
-
-    problems = []
-    if not re.fullmatch(r"[0-9a-f]{24}", item):
-        problems.append(("item", f"{item!r} is not a ScienceBase item id (24 hex digits)"))
-    bad = [n for n in names if "/" in n or n.startswith(".") or not n]
-    if bad:
-        problems.append(("names", f"{bad} are not plain file names"))
-    if problems:
-        raise ParameterError(problems, context="usgs.fetch")
-    base = (base_url or os.environ.get("ECON_USGS_URL") or DEFAULT_BASE_URL).rstrip("/")
-    folder = http.vintage_dir("usgs", vintage)
-    saved: list[Path] = []
-    for name in names:
-        path = http.download(
-            f"{base}/{item}",
-            folder / name,
-            params={"name": name},
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            force=force,
-            check=http.reject_web_page("ScienceBase"),
-        )
-        saved.append(path)
-        if extract and path.suffix.lower() == ".zip":
-            saved += http.extract_zip(path, folder, suffixes=(".csv",), force=force)
-    return saved
-
-
-def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``econ fetch usgs`` (the common ones — vintage, force, base URL — come from the CLI)."""
-    parser.add_argument("--item", default=MCS2025_SALIENT_ITEM, help="ScienceBase item id (24 hex digits)")
-    parser.add_argument(
-        "--names", nargs="+", default=list(MCS2025_SALIENT_FILES), help="file names within the item"
-    )
-    parser.add_argument(
-        "--no-extract", dest="extract", action="store_false", help="keep a zip without writing its CSVs"
-    )
