@@ -127,6 +127,7 @@ def test_a_hand_edited_or_deleted_report_is_rebuilt_not_skipped(econ_home: Path)
     folder = econ_home / "reports"
     record = _committed_record(folder, "r")
     assert commit.problems(folder, "r", record) == []
+    assert not (folder / commit.STAGING).exists()  # a finished commit leaves nothing staged
     (folder / "r.html").write_text("<html>edited by hand k</html>")
     assert commit.problems(folder, "r", record) == ["r.html: changed since it was built (edited or damaged)"]
     (folder / "r.html").unlink()

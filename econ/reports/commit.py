@@ -79,6 +79,8 @@ def move_into_place(folder: Path, run: str, record: Mapping[str, Any]) -> None:
             os.replace(staged, public_path(folder, record, kind))
     atomic.fsync_dir(folder)
     shutil.rmtree(folder / STAGING / run, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the last run's commit leaves no empty staging folder behind
+        (folder / STAGING).rmdir()
 
 
 def committed_file(folder: Path, run: str, record: Mapping[str, Any], kind: str) -> Path | None:
