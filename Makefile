@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab demo build lint format bench clean
+.PHONY: help reports real test lab demo build lint format bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 reports: $(VENV)/.installed ## write the demo world, build the panels, render every report → reports/index.html
 	$(BIN)/econ demo
 	$(BIN)/econ build --data demo
-	$(BIN)/econ report --jobs $(JOBS)
+	$(BIN)/econ report --data demo --jobs $(JOBS)
 	@echo "open reports/index.html"
 
 test: $(VENV)/.installed-dev ## ruff, mypy and the whole test suite (what CI runs)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed-dev ## ruff, mypy and the whole test suite (what CI run
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+real: $(VENV)/.installed ## build the panels from the agencies' files in data/raw/ and render the real runs
+	$(BIN)/econ build --data real
+	$(BIN)/econ report --data real --jobs $(JOBS)
+	@echo "open reports/index.html"
 
 lab: $(VENV)/.installed ## open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name econ --display-name "econ (.venv)" >/dev/null

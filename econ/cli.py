@@ -3,7 +3,7 @@
     econ demo    [--seed N] [--scale S] [--set NAME=VALUE ...]    write the synthetic demo world
     econ fetch   SOURCE [options]                                 download an agency's files
     econ build   [--data demo|real] [--force]                     raw files -> processed panels
-    econ report  [RUN ...] [--jobs N] [--dry-run] [--force] ...   run notebooks, render HTML
+    econ report  [RUN ...] [--data demo|real] [--jobs N] [--dry-run] ...   run notebooks, render HTML
 
 Flags mirror the keyword arguments of the functions they call. Every failure prints one line on stderr
 and no traceback (`econ --debug ...` shows it):
@@ -66,6 +66,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     outcome = reports.run_reports(
         runs=args.runs or None,
+        data=args.data,
         jobs=args.jobs,
         force=args.force,
         dry_run=args.dry_run,
@@ -129,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="run the notebooks of reports/runs.yaml and render HTML")
     report.add_argument("runs", nargs="*", metavar="RUN", help="run names (default: all)")
+    report.add_argument(
+        "--data", choices=["demo", "real"], help="only the runs on this dataset (default: every run)"
+    )
     report.add_argument("--jobs", "-j", type=int, default=1, help="local processes (default: %(default)s)")
     report.add_argument("--force", action="store_true", help="run even when nothing changed")
     report.add_argument("--dry-run", action="store_true", help="say what would run or be skipped, and why")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from econ import manifest
+from econ.errors import ParameterError
 from econ.reports import engines, execute, pipeline
 from econ.reports.render import DEMO_BANNER
 
@@ -258,3 +259,18 @@ def test_chromium_renders_the_figure(built):
         assert rendered.drawn == rendered.charts, (page, rendered)
         assert rendered.console == [], (page, rendered.console)
     assert open_page(built[0] / "reports" / "compare-square_x.html").charts == 1
+
+
+def test_data_option_keeps_the_runs_on_that_dataset(copy_of_build, monkeypatch, tmp_path):
+    runs_file = tmp_path / "runs.yaml"
+    runs_file.write_text(
+        RUNS.read_text().replace(
+            "  broken:\n", "  on_real:\n    notebook: fx_other\n    parameters: {dataset: real}\n  broken:\n"
+        )
+    )
+    outcome, _ = _build(copy_of_build, monkeypatch, runs_file=runs_file, data="real", dry_run=True)
+    assert [decision.run.name for decision in outcome.decisions] == ["on_real"]
+    outcome, _ = _build(copy_of_build, monkeypatch, runs_file=runs_file, data="demo", dry_run=True)
+    assert "on_real" not in {decision.run.name for decision in outcome.decisions}
+    with pytest.raises(ParameterError, match="no run on dataset 'real' among square_1.0"):
+        _build(copy_of_build, monkeypatch, data="real", runs=["square_1.0"], dry_run=True)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from econ import atomic, manifest, paths
+from econ.errors import ParameterError
 from econ.lock import home_lock
 from econ.reports import cache, commit, index, needs
 from econ.reports.engines import check_engine, execute_tasks
@@ -96,6 +97,7 @@ def plan(runs: Sequence[Run], *, force: bool, show_code: bool, previous: dict[st
 def run_reports(
     runs: list[str] | None = None,
     *,
+    data: str | None = None,
     jobs: int = 1,
     force: bool = False,
     dry_run: bool = False,
@@ -109,13 +111,21 @@ def run_reports(
 ) -> ReportOutcome:
     """Build the reports of runs.yaml (all, or the named `runs`); see the module docstring.
 
-    Parameters are validated and the engine options checked before anything executes; a bad parameter
-    raises econ.errors.ParameterError listing every problem. `runs_file` and `notebooks_dir` default to
-    the checkout's reports/runs.yaml and notebooks/.
+    `data` keeps only the runs on that dataset (``demo`` or ``real``): the demo reports build without
+    the real files, and the real ones after ``econ build --data real``. Parameters are validated and the
+    engine options checked before anything executes; a bad parameter raises econ.errors.ParameterError
+    listing every problem. `runs_file` and `notebooks_dir` default to the checkout's reports/runs.yaml and
+    notebooks/.
     """
     check_engine(jobs=jobs, scheduler=scheduler, dask_workers=dask_workers)
     every_run = load_runs(runs_file, notebooks_dir=notebooks_dir)
     selected = load_runs(runs_file, notebooks_dir=notebooks_dir, select=runs) if runs else every_run
+    if data is not None:
+        kept = [run for run in selected if run.dataset == data]
+        if not kept:
+            named = f" among {', '.join(runs)}" if runs else ""
+            raise ParameterError([("runs", f"no run on dataset {data!r}{named} in runs.yaml")])
+        selected = kept
     folder = paths.reports_dir()
 
     def decide() -> tuple[dict[str, Any], ReportOutcome]:
