@@ -28,6 +28,10 @@ JSON with an HTS file and truth.json, in the calibrated demo's formats (by its w
 econ.demo.writers). The truth holds the parameters and the true effects of the 2025 events, computed from
 the same world with 2025–26 tariffs held at their January 2025 level (same shocks): see
 `truth["events"]`.
+
+One module of some 400 lines, on purpose: the world's parameters, its monthly dynamics and the
+counterfactual that defines the true effects must draw the same shocks in the same order; kept together,
+the truth cannot drift from the data it describes.
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ is reported (DemeanInfo.converged) and the caller warns.
 
 The kernels are compiled with numba (a dependency of this package); without numba they run as plain
 Python — the same numbers, but only usable on small panels.
+
+One module of some 440 lines, on purpose: the conjugate-gradient solver, its block preconditioner and
+the compiled kernels they call act on one layout of the fixed effects.
 """
 
 from __future__ import annotations

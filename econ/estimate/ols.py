@@ -7,6 +7,9 @@ product × month) is absorbed by demeaning (econ.estimate.demean), never entered
 missing or non-finite value in any used column are dropped with a warning; then observations alone in a
 level of any dimension (singletons) are dropped, iteratively, and counted. Standard errors: see
 econ.estimate.vcov for the small-sample conventions.
+
+One module of some 430 lines, on purpose: OLS and IV share the sample preparation (dropped rows,
+singletons, absorbed regressors) and its degrees of freedom, which the variances then read.
 """
 
 from __future__ import annotations

@@ -46,6 +46,10 @@ Measures
   GDP is zero (output lost = imports saved); the loss is all curvature, which is why low elasticities matter.
 
 With ``m = 0`` and no foreign inputs the model is `econ.models.ces` exactly (a test holds it to that).
+
+One module of some 400 lines, on purpose: the network, its solver state and the solution share one
+notation (prices, quantities, the world price of the restricted input); split, each part would
+re-derive the others' indices.
 """
 
 from __future__ import annotations

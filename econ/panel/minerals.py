@@ -28,6 +28,9 @@ source_file     str      the file's name
 Cells USGS left empty carry nothing and make no row; every other cell makes one (a code, a bound, text).
 The derived rows (``table`` "derived") are China's share of world output by commodity and year, where USGS
 gives both.
+
+One module of some 400 lines, on purpose: each USGS table has its own layout, and the readers of the
+tables share one row type and one commodity naming; the reader of the files lives in econ.sources.usgs.
 """
 
 from __future__ import annotations
