@@ -24,7 +24,8 @@ values the em dash (—): a page never shows ``nan``, ``None`` or ``-0.0``.
 
 `html` and `markdown_text` are the only ways text from a data file (a country name, a product
 description, an industry title) reaches a page: both escape it, so that a Census record holding
-``<script>`` shows as that text and never runs.
+``<script>`` shows as that text and never runs. `data_uri` and `download_link` embed images and files
+in the page itself (the charts, tables and renderer all use them).
 
 Light on purpose (no pandas, no numpy): notebooks import it inside their kernels, and the report runner
 in the parent process.
@@ -32,6 +33,7 @@ in the parent process.
 
 from __future__ import annotations
 
+import base64
 import html as _html
 import math
 import numbers
@@ -238,3 +240,16 @@ def compare(change: float, *, unit: str, up: str, down: str, same: str = "unchan
 
 def is_finite_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    """`data` as a data: URI, so that a page carries its images and files inside itself."""
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def download_link(data: bytes, *, filename: str, mime: str, label: str) -> str:
+    """A link that saves `data` as `filename`, embedded in the page (a data: URI, no server needed)."""
+    return (
+        f'<a class="econ-download-link" download="{_html.escape(filename)}" '
+        f'href="{data_uri(data, mime)}">{_html.escape(label)}</a>'
+    )

@@ -74,7 +74,7 @@ def _alt_text_for_every_figure() -> None:
 
     def as_html(figure: Figure) -> str:
         from econ import formatting
-        from econ.reports.render import data_uri
+        from econ.formatting import data_uri
 
         alt = describe(figure)
         image = f'<img src="{data_uri(_png(figure), "image/png")}" alt="{formatting.html(alt)}">'
@@ -238,7 +238,7 @@ def chart_scripts() -> list[str]:
 
 
 def _csv_link(data: pd.DataFrame, name: str) -> str:
-    from econ.reports.render import download_link
+    from econ.formatting import download_link
 
     text = data.to_csv(index=not isinstance(data.index, pd.RangeIndex)).encode("utf-8")
     return download_link(text, filename=f"{name}.csv", mime="text/csv", label="Download the data (CSV)")
@@ -283,7 +283,7 @@ def show(
 
     Closes the figure (so the inline backend does not show it a second time, without its alt text)."""
     from econ import formatting
-    from econ.reports.render import data_uri
+    from econ.formatting import data_uri
 
     if not alt.strip():
         raise ValueError("a figure needs alt text: one sentence saying what it shows")
@@ -304,7 +304,7 @@ def chart(
     import vl_convert
 
     from econ import formatting
-    from econ.reports.render import data_uri
+    from econ.formatting import data_uri
 
     if not alt.strip():
         raise ValueError("a chart needs alt text: one sentence saying what it shows")

@@ -179,7 +179,7 @@ def show(
 ) -> PageTable:
     """A table for the page (`html_table`), a note under it (signs, what "Other" holds), and the rows
     shown as a CSV download named `name`.csv, with the headers' units and the stored values."""
-    from econ.reports.render import download_link
+    from econ.formatting import download_link
 
     body = html_table(frame, columns=columns, index_label=index_label, caption=caption)
     data = frame[list(columns)].copy()

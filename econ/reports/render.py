@@ -31,6 +31,8 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from econ.formatting import download_link
+
 DEMO_BANNER = "Synthetic demo data — not real statistics"
 
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -187,18 +189,6 @@ def _drop_headings(notebook: Any) -> None:
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = _H1.sub("", cell.source)
-
-
-def data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
-
-
-def download_link(data: bytes, *, filename: str, mime: str, label: str) -> str:
-    """A link that saves `data` as `filename`, embedded in the page (a data: URI, no server needed)."""
-    return (
-        f'<a class="econ-download-link" download="{html.escape(filename)}" '
-        f'href="{data_uri(data, mime)}">{html.escape(label)}</a>'
-    )
 
 
 def _script_hash(text: str) -> str:
