@@ -195,3 +195,19 @@ def test_a_scenario_with_a_bad_date_is_refused_naming_file_and_key(tmp_path: Pat
         runs.load_runs(path)
     message = dict(caught.value.problems)["mine.scenario"]
     assert str(mine) in message and "2025-13-14" in message
+
+
+def test_a_scenario_with_a_key_twice_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    # YAML would keep the last `rate:` silently: a scenario that says two things must say neither.
+    mine = tmp_path / "mine.yaml"
+    text = (PACKAGE / "tariffs" / "scenarios" / "no_geneva.yaml").read_text(encoding="utf-8")
+    mine.write_text(text.replace("    rate: 1.25\n", "    rate: 1.25\n    rate: 0.10\n", 1), encoding="utf-8")
+    path = tmp_path / "runs.yaml"
+    path.write_text(
+        f"runs:\n  mine:\n    notebook: geneva_reduction\n    parameters: {{scenario: {mine}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ParameterError) as caught:
+        runs.load_runs(path)
+    message = dict(caught.value.problems)["mine.scenario"]
+    assert str(mine) in message and "rate" in message, message
