@@ -29,11 +29,13 @@ reports: $(VENV)/.installed ## write the demo world, build the panels, render ev
 	$(BIN)/econ report --data demo --jobs $(JOBS)
 	@echo "open reports/index.html"
 
+# Tests run on every core, a whole file to a worker: each file's module fixtures (a demo world, a build)
+# are made once, and kernels starting in one worker overlap with computing in the other.
 test: $(VENV)/.installed-dev ## ruff, mypy and the whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 real: $(VENV)/.installed ## build the panels from the agencies' files in data/raw/ and render the real runs
 	$(BIN)/econ build --data real
