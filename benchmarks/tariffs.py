@@ -4,8 +4,9 @@ Compares, in one run on the same panel and the same layers (the daily runs and m
 --baseline-rows rows, 10 million by default: merge_asof's sort and joins of 40 million rows need more
 memory than a shared machine should give one benchmark):
 
-* ``engine monthly``  — econ.tariffs.Schedule.monthly_rates (factorise codes, class tables, one gather per
-                        layer of the month's day-weighted averages);
+* ``engine monthly``  — econ.tariffs.Schedule.monthly_rates (factorise codes, class tables of the month's
+                        day-weighted averages, then one compiled pass over the rows: econ.tariffs.rows),
+                        for total + flags, every layer in float32, every layer in float64;
 * ``engine daily``    — Schedule.rates on the same rows, dated mid-month (a searchsorted on the grid);
 * ``merge_asof``      — a plain pandas pipeline on the same daily rows: merge each row's product and partner
                         class onto the frame, then ``pd.merge_asof`` on the date by class against a long
@@ -16,7 +17,9 @@ The panel: every HS8 of the package's compiled lists with two statistical suffix
 codes), 40 partners (China, Canada, Mexico, Japan, the EU, Vietnam, … and others), 120 months; codes and
 partners as categoricals, as a Parquet panel reads them. Time is the best of --repeat calls (the machine
 is shared); memory is the peak resident set during one call above the level before it, sampled every
-5 ms from /proc (so it counts numpy, pandas and Arrow alike).
+5 ms from /proc (so it counts numpy, pandas and Arrow alike). The row loop is compiled once before the
+timed calls (numba caches it on disk after the first run). ``vs merge_asof`` is the time per row of each
+method over that of merge_asof in the same run.
 
     .venv/bin/python benchmarks/tariffs.py                 # 40M rows
     .venv/bin/python benchmarks/tariffs.py --rows 4000000  # quicker
@@ -179,33 +182,43 @@ def main() -> None:
         f"{frame['month'].nunique()} months; input {frame.memory_usage(deep=True).sum() / 1e9:.2f} GB"
     )
     results = []
+    rows = []
+    schedule.monthly_rates(frame.iloc[:1000], layers=[])  # compile the row loop outside the timings
     stats, monthly = measure(
         "engine monthly_rates: total + flags",
         lambda: schedule.monthly_rates(frame, layers=[]),
         repeat=args.repeat,
     )
     results.append(stats)
+    rows.append(len(frame))
     projected = int(monthly["projection"].sum())
     del monthly
-    stats, monthly = measure(
-        "engine monthly_rates: every layer", lambda: schedule.monthly_rates(frame), repeat=1
-    )
-    results.append(stats)
-    del monthly
+    for dtype in ("float32", "float64"):
+        stats, monthly = measure(
+            f"engine monthly_rates: every layer, {dtype}",
+            lambda dtype=dtype: schedule.monthly_rates(frame, dtype=dtype),
+            repeat=1,
+        )
+        results.append(stats)
+        rows.append(len(frame))
+        del monthly
     daily = frame.iloc[: args.baseline_rows].rename(columns={"month": "date"})
     daily["date"] = daily["date"] + pd.Timedelta(days=14)
     stats, engine = measure("engine rates (daily): every layer", lambda: schedule.rates(daily), repeat=1)
     results.append(stats)
+    rows.append(len(daily))
     totals = engine["total"].to_numpy()
     del engine
     stats, baseline = measure(
         "pandas merge_asof (daily): every layer", lambda: merge_asof_rates(schedule, daily), repeat=1
     )
     results.append(stats)
+    rows.append(len(daily))
     agree = np.allclose(totals, baseline["total"].to_numpy())
     table = pd.DataFrame(results).set_index("method")
-    table["rows"] = [len(frame), len(frame), len(daily), len(daily)]
+    table["rows"] = rows
     table["ns_per_row"] = table["seconds"] / table["rows"] * 1e9
+    table["vs merge_asof"] = table["ns_per_row"] / table["ns_per_row"].iloc[-1]
     print(table.to_string(float_format=lambda v: f"{v:,.2f}"))
     print(f"engine and merge_asof agree on every row's total: {agree}; rows marked projection: {projected:,}")
 
