@@ -58,6 +58,7 @@ from econ.tariffs.stacking import (
 from econ.tariffs.timeline import (
     ALL_IN,
     EXCLUSION_LAYER,
+    EXCLUSIVE_FAMILIES,
     S301_EXCLUSION_HEADINGS,
     S301_LISTS,
     Timeline,
@@ -467,14 +468,24 @@ class Schedule:
             for prefix in prefixes:
                 by_prefix.setdefault(prefix, []).append(column[name])
         lengths = sorted({len(prefix) for prefix in by_prefix})
+        # Groups of an exclusive family (the 2026 Section 232 annexes) partition the lines: a code is in
+        # the one whose prefix matches it most closely (8703 is Annex II, 8703.21.01 Annex I-B).
+        exclusive = np.array([g.startswith(EXCLUSIVE_FAMILIES) for g in groups], dtype=bool)
         for i, code in enumerate(codes):
             for candidate in (code, *self.products.mapped.get(code, ())):
+                closest: list[int] = []
                 for n in lengths:
                     if len(candidate) < n:
                         break
                     hit = by_prefix.get(candidate[:n])
-                    if hit is not None:
-                        member[i, hit] = True
+                    if hit is None:
+                        continue
+                    family = [j for j in hit if exclusive[j]]
+                    if family:
+                        closest = family
+                    member[i, [j for j in hit if not exclusive[j]]] = True
+                if closest:
+                    member[i, closest] = True
         packed = np.packbits(member, axis=1)
         classes, _ = pd.factorize(pd.Series([row.tobytes() for row in packed], dtype=object))
         representative = pd.Series(np.arange(len(codes))).groupby(classes).first().to_numpy()
