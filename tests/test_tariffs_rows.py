@@ -161,6 +161,43 @@ def test_row_loop_equals_the_numpy_lookups(
     assert out[0].max() > 0.2 or kwargs.get("flow") == "exports"
 
 
+def test_days_found_for_any_time_of_day_and_before_1970(
+    schedule: Schedule, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loop finds a row's day by multiplication: check it on the last nanosecond of days, on days
+    # before 1970 (negative ticks) and on change dates themselves, in seconds as in nanoseconds.
+    days = [
+        "1965-03-01 00:00:00",
+        "1969-12-31 23:59:59.999999999",
+        "1970-01-01 00:00:00",
+        "2025-04-09 23:59:59.999999999",
+        "2025-04-10 00:00:00",
+        "2025-05-13 23:59:59",
+        "2025-05-14 00:00:00",
+        "2026-02-23 23:59:59.999999999",
+        "2026-02-24 00:00:00",
+    ]
+    when = pd.to_datetime(days, format="ISO8601")
+    frame = pd.DataFrame({"hs8": "95030000", "partner": "5700", "date": when})
+    seen: list[tuple] = []
+
+    def spy(codes, partners, ticks, tables, *, layer_dtype=np.float64):  # type: ignore[no-untyped-def]
+        out = evaluate_rows(codes, partners, ticks, tables, layer_dtype=layer_dtype)
+        seen.append((codes, partners, ticks, tables, out))
+        return out
+
+    monkeypatch.setattr(engine_module, "evaluate_rows", spy)
+    for column in (frame["date"], frame["date"].astype("datetime64[s]")):
+        seen.clear()
+        out = schedule.rates(frame.assign(date=column))
+        codes, partners, ticks, tables, got = seen[0]
+        expected = numpy_rows(np.asarray(codes), np.asarray(partners), np.asarray(ticks), tables)
+        for a, b in zip(got, expected, strict=True):
+            assert np.array_equal(a, b)
+        # Toys from China: 10% fentanyl from 2025-02-04, +125% reciprocal from 2025-04-10 to 05-13.
+        assert list(out["ieepa_reciprocal"].round(3)) == [0, 0, 0, 0.84, 1.25, 1.25, 0.1, 0.1, 0]
+
+
 def test_float32_layers_match_float64(schedule: Schedule) -> None:
     frame = panel(np.random.default_rng(3), 20_000, "month")
     wide = schedule.monthly_rates(frame)

@@ -44,7 +44,13 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ScenarioError, SchemaError
-from econ.tariffs.products import Products, build_products, index_codes, revision_dates
+from econ.tariffs.products import (
+    Products,
+    build_products,
+    factorize_codes,
+    index_codes,
+    revision_dates,
+)
 from econ.tariffs.rows import RowTables, evaluate_rows
 from econ.tariffs.scenarios import Scenario, load_scenario
 from econ.tariffs.stacking import (
@@ -278,9 +284,8 @@ class Schedule:
 
         product_codes, uniques, positions, diagnostics = index_codes(frame, self.products)
         classes, members = self._product_classes(uniques, positions, compiled)
-        partner_idx, partner_values = pd.factorize(frame["partner"], sort=False)
+        partner_idx, partner_uniques = factorize_codes(frame["partner"])
         partner_idx = partner_idx.astype(np.int32)
-        partner_uniques = pd.Index(partner_values).astype(str)
         if (partner_idx < 0).any():
             raise SchemaError("rates(): missing partners in the frame")
         lookup = {code: i + 1 for i, code in enumerate(compiled.partner_codes)}
@@ -370,13 +375,25 @@ class Schedule:
         china = np.isin(np.asarray(partner_uniques, dtype=object), _CHINA_HK)
         ended = np.where(china, compiled.de_minimis_china_day, compiled.de_minimis_all_day)
         by_period = time != "date"
+        # Every period and revision starts on a whole day: look each day of the panel's span up once.
+        first_day, last_day = int(ticks.min() // per_day), int(ticks.max() // per_day)
+        span = np.arange(first_day, last_day + 1, dtype=np.int64)
+        period_of_day = np.searchsorted(bounds // per_day, span, side="right") - 1
+        revision_days = revision_bounds // per_day
+        on = (bounds // per_day)[period_of_day] if by_period else span
+        revision_of_day = np.maximum(np.searchsorted(revision_days, on, side="right") - 1, 0)
         row_tables = RowTables(
             class_of_code=classes.astype(np.int32),
             class_of_partner=partner_class,
             n_partner_classes=n_pc,
+            n_periods=len(bounds),
             bounds=np.ascontiguousarray(bounds, dtype=np.int64),
             revision_bounds=np.ascontiguousarray(revision_bounds, dtype=np.int64),
             revision_at_period_start=by_period,
+            per_day=per_day,
+            first_day=first_day,
+            period_of_day=period_of_day.astype(np.int32),
+            revision_of_day=revision_of_day.astype(np.int32),
             mfn_table=np.ascontiguousarray(mfn_table, dtype=np.float64),
             mfn_rows=mfn_rows,
             stack=np.ascontiguousarray(tables["_stack"].ravel()),
@@ -393,6 +410,7 @@ class Schedule:
             all_in_layer=np.array(
                 [filled.index(target) if target in filled else -1 for _, target in all_in], dtype=np.int64
             ),
+            all_in_any=(weights != 0).any(axis=0),
             de_minimis_by_period=by_period,
             de_minimis_open=(
                 period_end[None, :] <= ended[:, None] if by_period else np.zeros((0, 0), dtype=bool)

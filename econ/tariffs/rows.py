@@ -29,9 +29,14 @@ class RowTables:
     class_of_code: np.ndarray  # int32 (n_codes,): product class of each distinct code
     class_of_partner: np.ndarray  # int32 (n_partners,): partner class of each distinct partner
     n_partner_classes: int
-    bounds: np.ndarray  # int64 ticks: the first tick of each period, ascending
-    revision_bounds: np.ndarray  # int64 ticks: the day each revision took effect (first from 1900)
+    n_periods: int
+    bounds: np.ndarray  # int64 ticks: the first tick of each period (the lookups below are built from it)
+    revision_bounds: np.ndarray  # int64 ticks: the day each revision took effect
     revision_at_period_start: bool  # monthly: the revision in force on the month's first day
+    per_day: int  # ticks in a day
+    first_day: int  # the panel's first day (days since 1970): day 0 of the two lookups below
+    period_of_day: np.ndarray  # int32: the period each day of the panel's span falls in
+    revision_of_day: np.ndarray  # int32: the revision in force on it (monthly: on its month's first day)
     mfn_table: np.ndarray  # float64 (n_revisions, n_codes): MFN of each code under each revision
     mfn_rows: np.ndarray  # float64 (n,) when given (ad valorem equivalents), else (0,)
     stack: np.ndarray  # float64 (K*P,): the duty layers summed
@@ -42,6 +47,7 @@ class RowTables:
     all_in_level: np.ndarray  # float64 (A, K*P): all-in level on the days in force (0 where none)
     all_in_weight: np.ndarray  # float64 (A, K*P): share of value each all-in rate applies to
     all_in_layer: np.ndarray  # int64 (A,): row of the layer output each all-in rate adds to, or -1
+    all_in_any: np.ndarray  # bool (K*P,): some all-in rate applies there (most cells: none)
     de_minimis_by_period: bool  # monthly: open on every day of the period, from the table below
     de_minimis_open: np.ndarray  # bool (n_partners, P) when by period, else (0, 0)
     de_minimis_end: np.ndarray  # int64 (n_partners,): first tick without de minimis (daily)
@@ -66,15 +72,19 @@ def evaluate_rows(
     de_minimis = np.empty(n, dtype=np.bool_)
     projection = np.empty(n, dtype=np.bool_)
     _rows(
+        # One integer width for every panel: the loop is compiled (and cached) once, not per width.
         np.ascontiguousarray(codes, dtype=np.int32),
         np.ascontiguousarray(partners, dtype=np.int32),
         np.ascontiguousarray(ticks, dtype=np.int64),
         tables.class_of_code,
         tables.class_of_partner,
         tables.n_partner_classes,
-        tables.bounds,
-        tables.revision_bounds,
-        tables.revision_at_period_start,
+        tables.n_periods,
+        tables.per_day,
+        1.0 / tables.per_day,
+        tables.first_day,
+        tables.period_of_day,
+        tables.revision_of_day,
         tables.mfn_table,
         tables.mfn_rows,
         tables.stack,
@@ -85,6 +95,7 @@ def evaluate_rows(
         tables.all_in_level,
         tables.all_in_weight,
         tables.all_in_layer,
+        tables.all_in_any,
         tables.de_minimis_by_period,
         tables.de_minimis_open,
         tables.de_minimis_end,
@@ -99,19 +110,6 @@ def evaluate_rows(
     return total, after, layers, de_minimis, projection
 
 
-@njit(cache=True, inline="always")
-def _last_at_or_before(bounds: np.ndarray, tick: np.int64) -> np.int64:
-    """searchsorted(bounds, tick, side="right") - 1."""
-    low, high = 0, len(bounds)
-    while low < high:
-        middle = (low + high) >> 1
-        if bounds[middle] <= tick:
-            low = middle + 1
-        else:
-            high = middle
-    return low - 1
-
-
 @njit(parallel=True, cache=True)
 def _rows(
     codes,
@@ -120,9 +118,12 @@ def _rows(
     class_of_code,
     class_of_partner,
     n_pc,
-    bounds,
-    revision_bounds,
-    revision_at_period_start,
+    n_periods,
+    per_day,
+    per_day_inverse,
+    first_day,
+    period_of_day,
+    revision_of_day,
     mfn_table,
     mfn_rows,
     stack,
@@ -133,6 +134,7 @@ def _rows(
     all_in_level,
     all_in_weight,
     all_in_layer,
+    all_in_any,
     de_minimis_by_period,
     de_minimis_open,
     de_minimis_end,
@@ -145,23 +147,26 @@ def _rows(
     projection,
 ):  # pragma: no cover - compiled; exercised through Schedule.rates
     n = len(codes)
-    n_periods = len(bounds)
     n_layers = layer_tables.shape[0]
     n_all_in = all_in_level.shape[0]
     given_mfn = len(mfn_rows) > 0
     with_preference = len(mfn_preference) > 0
     for i in prange(n):
         tick = ticks[i]
-        period = _last_at_or_before(bounds, tick)
+        # Periods and revisions start on whole days: a row's day finds both in two small lookups. The day
+        # is the tick times 1/ticks-per-day, corrected by one where rounding crossed a day boundary (a
+        # multiplication is several times cheaper than a 64-bit division).
+        whole = np.int64(tick * per_day_inverse)
+        if whole * per_day > tick:
+            whole -= 1
+        elif (whole + 1) * per_day <= tick:
+            whole += 1
+        day = whole - first_day
+        period = period_of_day[day]
         code = codes[i]
         partner = partners[i]
         key = (np.int64(class_of_code[code]) * n_pc + class_of_partner[partner]) * n_periods + period
-        if given_mfn:
-            mfn = mfn_rows[i]
-        else:
-            on = bounds[period] if revision_at_period_start else tick
-            revision = max(_last_at_or_before(revision_bounds, on), 0)
-            mfn = mfn_table[revision, code]
+        mfn = mfn_rows[i] if given_mfn else mfn_table[revision_of_day[day], code]
         row_total = mfn + stack[key]
         if with_preference:
             row_after = mfn * (1.0 - mfn_preference[key]) + stack_after[key]
@@ -171,15 +176,16 @@ def _rows(
             layers[j, i] = layer_tables[j, key]
         if mfn_layer >= 0:
             layers[mfn_layer, i] = mfn
-        for a in range(n_all_in):
-            weight = all_in_weight[a, key]
-            if weight != 0.0:
-                extra = weight * max(all_in_level[a, key] - mfn, 0.0)
-                row_total += extra
-                row_after += extra
-                target = all_in_layer[a]
-                if target >= 0:
-                    layers[target, i] = layer_tables[target, key] + extra
+        if all_in_any[key]:
+            for a in range(n_all_in):
+                weight = all_in_weight[a, key]
+                if weight != 0.0:
+                    extra = weight * max(all_in_level[a, key] - mfn, 0.0)
+                    row_total += extra
+                    row_after += extra
+                    target = all_in_layer[a]
+                    if target >= 0:
+                        layers[target, i] = layer_tables[target, key] + extra
         total[i] = row_total
         after[i] = row_after
         if de_minimis_by_period:
