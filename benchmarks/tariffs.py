@@ -16,7 +16,8 @@ memory than a shared machine should give one benchmark):
 The panel: every HS8 of the package's compiled lists with two statistical suffixes (about 20,000 HS10
 codes), 40 partners (China, Canada, Mexico, Japan, the EU, Vietnam, … and others), 120 months; codes and
 partners as categoricals, as a Parquet panel reads them. Time is the best of --repeat calls (the machine
-is shared); memory is the peak resident set during one call above the level before it, sampled every
+is shared: the run prints how long processes waited for a core, Linux's CPU pressure, before and after);
+memory is the peak resident set during one call above the level before it, sampled every
 5 ms from /proc (so it counts numpy, pandas and Arrow alike). The row loop is compiled once before the
 timed calls (numba caches it on disk after the first run). ``vs merge_asof`` is the time per row of each
 method over that of merge_asof in the same run.
@@ -131,6 +132,16 @@ def merge_asof_rates(schedule: Schedule, frame: pd.DataFrame) -> pd.DataFrame:
     return merged.sort_values("row").set_index("row")
 
 
+def _pressure() -> str:
+    """The share of the last 60 s other processes kept this one waiting for a core (Linux PSI)."""
+    try:
+        with open("/proc/pressure/cpu") as handle:
+            some = handle.readline().split()
+        return f"CPU pressure (time waiting for a core, last 60 s) {some[2].split('=')[1]}%"
+    except OSError:
+        return "CPU pressure unknown"
+
+
 def _rss() -> int:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -176,14 +187,15 @@ def main() -> None:
     lines = products(rng)
     schedule = Schedule(lines)
     frame = panel(lines, args.rows, rng)
-    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {_pressure()}")
     print(
         f"panel: {len(frame):,} rows, {frame['hs10'].nunique():,} HS10 codes, {len(PARTNERS)} partners, "
         f"{frame['month'].nunique()} months; input {frame.memory_usage(deep=True).sum() / 1e9:.2f} GB"
     )
     results = []
     rows = []
-    schedule.monthly_rates(frame.iloc[:1000], layers=[])  # compile the row loop outside the timings
+    for dtype in ("float64", "float32"):  # compile (or load) the row loop outside the timings
+        schedule.monthly_rates(frame.iloc[:1000], dtype=dtype)
     stats, monthly = measure(
         "engine monthly_rates: total + flags",
         lambda: schedule.monthly_rates(frame, layers=[]),
@@ -197,7 +209,7 @@ def main() -> None:
         stats, monthly = measure(
             f"engine monthly_rates: every layer, {dtype}",
             lambda dtype=dtype: schedule.monthly_rates(frame, dtype=dtype),
-            repeat=1,
+            repeat=args.repeat,
         )
         results.append(stats)
         rows.append(len(frame))
@@ -221,6 +233,7 @@ def main() -> None:
     table["vs merge_asof"] = table["ns_per_row"] / table["ns_per_row"].iloc[-1]
     print(table.to_string(float_format=lambda v: f"{v:,.2f}"))
     print(f"engine and merge_asof agree on every row's total: {agree}; rows marked projection: {projected:,}")
+    print(f"after the run: {_pressure()}")
 
 
 if __name__ == "__main__":

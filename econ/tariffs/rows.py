@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from numba import njit, prange
+
+CHUNK_ROWS = 1 << 16
 
 
 @dataclass
@@ -71,42 +74,48 @@ def evaluate_rows(
     layers = np.empty((tables.layers.shape[0], n), dtype=layer_dtype)
     de_minimis = np.empty(n, dtype=np.bool_)
     projection = np.empty(n, dtype=np.bool_)
-    _rows(
-        # One integer width for every panel: the loop is compiled (and cached) once, not per width.
-        np.ascontiguousarray(codes, dtype=np.int32),
-        np.ascontiguousarray(partners, dtype=np.int32),
-        np.ascontiguousarray(ticks, dtype=np.int64),
-        tables.class_of_code,
-        tables.class_of_partner,
-        tables.n_partner_classes,
-        tables.n_periods,
-        tables.per_day,
-        1.0 / tables.per_day,
-        tables.first_day,
-        tables.period_of_day,
-        tables.revision_of_day,
-        tables.mfn_table,
-        tables.mfn_rows,
-        tables.stack,
-        tables.stack_after,
-        tables.mfn_preference,
-        tables.layers,
-        tables.mfn_layer,
-        tables.all_in_level,
-        tables.all_in_weight,
-        tables.all_in_layer,
-        tables.all_in_any,
-        tables.de_minimis_by_period,
-        tables.de_minimis_open,
-        tables.de_minimis_end,
-        tables.projection_by_period,
-        tables.projection_from,
-        total,
-        after,
-        layers,
-        de_minimis,
-        projection,
-    )
+    # Rows go to the threads in chunks as each thread finishes its last one, not in one even split: on a
+    # shared machine a thread held up for a while then does not hold up the whole call.
+    previous = numba.set_parallel_chunksize(CHUNK_ROWS)
+    try:
+        _rows(
+            # One integer width for every panel: the loop is compiled (and cached) once, not per width.
+            np.ascontiguousarray(codes, dtype=np.int32),
+            np.ascontiguousarray(partners, dtype=np.int32),
+            np.ascontiguousarray(ticks, dtype=np.int64),
+            tables.class_of_code,
+            tables.class_of_partner,
+            tables.n_partner_classes,
+            tables.n_periods,
+            tables.per_day,
+            1.0 / tables.per_day,
+            tables.first_day,
+            tables.period_of_day,
+            tables.revision_of_day,
+            tables.mfn_table,
+            tables.mfn_rows,
+            tables.stack,
+            tables.stack_after,
+            tables.mfn_preference,
+            tables.layers,
+            tables.mfn_layer,
+            tables.all_in_level,
+            tables.all_in_weight,
+            tables.all_in_layer,
+            tables.all_in_any,
+            tables.de_minimis_by_period,
+            tables.de_minimis_open,
+            tables.de_minimis_end,
+            tables.projection_by_period,
+            tables.projection_from,
+            total,
+            after,
+            layers,
+            de_minimis,
+            projection,
+        )
+    finally:
+        numba.set_parallel_chunksize(previous)
     return total, after, layers, de_minimis, projection
 
 
