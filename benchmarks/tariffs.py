@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from econ.tariffs import Schedule, load_timeline
+from econ.tariffs.engine import LayerDtype
 from econ.tariffs.stacking import layer_table
 
 PARTNERS = [
@@ -81,8 +82,10 @@ def panel(lines: pd.DataFrame, n_rows: int, rng: np.random.Generator) -> pd.Data
     partners = rng.integers(0, len(PARTNERS), n_cells)
     return pd.DataFrame(
         {
-            "hs10": pd.Categorical.from_codes(np.repeat(codes, len(months)), categories=hs10),
-            "partner": pd.Categorical.from_codes(np.repeat(partners, len(months)), categories=PARTNERS),
+            "hs10": pd.Categorical.from_codes(np.repeat(codes, len(months)), categories=pd.Index(hs10)),
+            "partner": pd.Categorical.from_codes(
+                np.repeat(partners, len(months)), categories=pd.Index(PARTNERS)
+            ),
             "month": np.tile(months.to_numpy(), n_cells),
         }
     )
@@ -194,8 +197,9 @@ def main() -> None:
     )
     results = []
     rows = []
-    for dtype in ("float64", "float32"):  # compile (or load) the row loop outside the timings
-        schedule.monthly_rates(frame.iloc[:1000], dtype=dtype)
+    dtypes: tuple[LayerDtype, ...] = ("float32", "float64")
+    for kind in dtypes:  # compile (or load) the row loop outside the timings
+        schedule.monthly_rates(frame.iloc[:1000], dtype=kind)
     stats, monthly = measure(
         "engine monthly_rates: total + flags",
         lambda: schedule.monthly_rates(frame, layers=[]),
@@ -206,10 +210,12 @@ def main() -> None:
     projected = int(monthly["projection"].sum())
     del monthly
     for dtype in ("float32", "float64"):
+
+        def every_layer(dtype: LayerDtype = dtype) -> pd.DataFrame:
+            return schedule.monthly_rates(frame, dtype=dtype)
+
         stats, monthly = measure(
-            f"engine monthly_rates: every layer, {dtype}",
-            lambda dtype=dtype: schedule.monthly_rates(frame, dtype=dtype),
-            repeat=args.repeat,
+            f"engine monthly_rates: every layer, {dtype}", every_layer, repeat=args.repeat
         )
         results.append(stats)
         rows.append(len(frame))

@@ -132,8 +132,8 @@ def main() -> None:
             for day, row in sums.iterrows():
                 rows.append({"date": day, "partner": partner, "weights": name, **row.to_dict()})
     engine = pd.DataFrame(rows)
-    collected = trade.groupby(["partner", "month"])[["duty", "value"]].sum()
-    collected = (collected["duty"] / collected["value"]).rename("collected")
+    sums_by_month = trade.groupby(["partner", "month"])[["duty", "value"]].sum()
+    collected = (sums_by_month["duty"] / sums_by_month["value"]).rename("collected")
     engine["month"] = engine["date"].dt.to_period("M").dt.start_time
     engine = engine.join(collected, on=["partner", "month"])
     wide = published.pivot_table(index=["date", "partner"], columns="tracker", values="rate").reset_index()
@@ -163,11 +163,11 @@ def main() -> None:
     gaps = shown[shown["yale_budget_lab"].notna()]
     for name in ("equal", "tilted"):
         by_partner = (gaps[name] - gaps["yale_budget_lab"]).abs().groupby(gaps["partner"]).mean() * 100
-        within = ((gaps[name] - gaps["yale_budget_lab"]).abs() <= 0.02).mean()
+        close = float(((gaps[name] - gaps["yale_budget_lab"]).abs() <= 0.02).mean())
         print(
             f"  {name:7s} "
             + "  ".join(f"{p} {v:.1f}" for p, v in by_partner.items())
-            + f"; within 2 points: {within:.0%}"
+            + f"; within 2 points: {close:.0%}"
         )
     print("\nEvery month (tilted weights):")
     monthly = table[(table["weights"] == "tilted") & (table["date"].dt.day == 15)]

@@ -71,7 +71,7 @@ def evaluate_rows(
     n = len(codes)
     total = np.empty(n, dtype=np.float64)
     after = np.empty(n, dtype=np.float64)
-    layers = np.empty((tables.layers.shape[0], n), dtype=layer_dtype)
+    layers: np.ndarray = np.empty((tables.layers.shape[0], n), dtype=layer_dtype)
     de_minimis = np.empty(n, dtype=np.bool_)
     projection = np.empty(n, dtype=np.bool_)
     # Rows go to the threads in chunks as each thread finishes its last one, not in one even split: on a
