@@ -29,9 +29,10 @@ reports: $(VENV)/.installed ## write the demo world, build the panels, render ev
 	$(BIN)/econ report --jobs $(JOBS)
 	@echo "open reports/index.html"
 
-test: $(VENV)/.installed-dev ## ruff and the whole test suite (what CI runs)
+test: $(VENV)/.installed-dev ## ruff, mypy and the whole test suite (what CI runs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lab: $(VENV)/.installed ## open the notebooks in JupyterLab with the project's kernel
@@ -44,9 +45,10 @@ demo: $(VENV)/.installed ## only write the demo world (data/raw/demo/)
 build: $(VENV)/.installed ## only build the processed panels from data/raw/
 	$(BIN)/econ build --data demo
 
-lint: $(VENV)/.installed-dev ## ruff check and format check
+lint: $(VENV)/.installed-dev ## ruff check, format check and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .

@@ -39,8 +39,9 @@ def _parse_assignment(text: str) -> tuple[str, str]:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from econ import demo
 
-    world = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []))
-    print(f"demo world written to {world.folder} ({world.rows:,} import rows; truth in truth.json)")
+    world = demo.write(seed=args.seed, scale=args.scale, overrides=dict(args.set or []), world=args.world)
+    rows = f"{world.rows:,} import rows; " if world.rows else ""
+    print(f"{world.world} demo world written to {world.folder} ({rows}truth in truth.json)")
     return 0
 
 
@@ -89,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the synthetic demo world to data/raw/demo/")
     demo.add_argument("--seed", type=int, default=20250512, help="random seed (default: %(default)s)")
     demo.add_argument("--scale", type=float, default=1.0, help="size multiplier (default: %(default)s)")
+    demo.add_argument(
+        "--world",
+        choices=["calibrated", "structural"],
+        default="calibrated",
+        help="calibrated (to 2024 figures) or structural (a world the estimators did not write)",
+    )
     demo.add_argument(
         "--set",
         type=_parse_assignment,

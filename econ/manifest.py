@@ -56,6 +56,15 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def combined_hash(parts: Iterable[Mapping[str, Any]]) -> str:
+    """One hash for an output written as several files (a panel split by year): over their names and
+    hashes, so it changes when any part does."""
+    digest = hashlib.sha256()
+    for part in sorted(parts, key=lambda item: str(item["path"])):
+        digest.update(f"{part['path']}\0{part['sha256']}\0".encode())
+    return digest.hexdigest()
+
+
 def code_files(package: str | Path | None = None) -> list[Path]:
     """The files of the package whose contents results depend on, in a fixed order."""
     root = Path(package) if package is not None else _PACKAGE
@@ -144,8 +153,19 @@ class DatasetManifest:
                 if not isinstance(record.get(key), str) or not record[key]:
                     raise bad(f"outputs.{name}.{key} is missing or not text")
             # a plain file name inside the folder: a hand-edited "../x" must not send load() elsewhere
-            if Path(record["path"]).name != record["path"] or record["path"].startswith("."):
+            if not _plain_name(record["path"]):
                 raise bad(f"outputs.{name}.path {record['path']!r} is not a file name in {folder}")
+            parts = record.get("parts")
+            if parts is not None:
+                if not isinstance(parts, list) or not parts:
+                    raise bad(f"outputs.{name}.parts is not a list of files")
+                for i, part in enumerate(parts):
+                    if not isinstance(part, dict) or not all(
+                        isinstance(part.get(key), str) and part[key] for key in ("path", "sha256")
+                    ):
+                        raise bad(f"outputs.{name}.parts[{i}] lacks a path or a sha256")
+                    if not _plain_name(part["path"]):
+                        raise bad(f"outputs.{name}.parts[{i}].path {part['path']!r} is not a file name")
         notes = raw.get("notes")
         coverage = raw.get("coverage")
         return cls(
@@ -174,17 +194,31 @@ class DatasetManifest:
         atomic.write_json(Path(folder) / MANIFEST, record)
 
     def verify(self, folder: str | Path, names: Iterable[str] | None = None) -> None:
-        """Check each output's sha256; raise IntegrityError naming the first missing or altered file."""
+        """Check each output's sha256 (each part's, for an output split into files); raise
+        IntegrityError naming the first missing or altered file."""
         for name in names or self.outputs:
             record = self.outputs[name]
-            path = Path(folder) / record["path"]
-            if not path.exists():
-                raise IntegrityError(f"{path}: missing (the manifest lists it); run `econ build`")
-            if sha256_file(path) != record["sha256"]:
+            if "parts" in record and combined_hash(record["parts"]) != record["sha256"]:
                 raise IntegrityError(
-                    f"{path}: contents do not match the manifest's hash (corrupted, truncated or edited); "
-                    "run `econ build --force`"
+                    f"{Path(folder) / MANIFEST}: the hash of {name} does not match its parts' (edited by "
+                    "hand?); run `econ build --force`"
                 )
+            for path, digest in self.files(folder, name):
+                if not path.exists():
+                    raise IntegrityError(f"{path}: missing (the manifest lists it); run `econ build`")
+                if sha256_file(path) != digest:
+                    raise IntegrityError(
+                        f"{path}: contents do not match the manifest's hash (corrupted, truncated or "
+                        "edited); run `econ build --force`"
+                    )
+
+    def files(self, folder: str | Path, name: str) -> list[tuple[Path, str]]:
+        """The files of output `name` with their recorded hashes: one, or one per part, in order."""
+        record = self.outputs[name]
+        path = Path(folder) / record["path"]
+        if "parts" in record:
+            return [(path / part["path"], part["sha256"]) for part in record["parts"]]
+        return [(path, record["sha256"])]
 
     def output_hash(self, name: str) -> str:
         """The sha256 recorded for output `name`, "missing" when the dataset has no such output."""
@@ -198,9 +232,14 @@ class DatasetManifest:
         lines = [f"{self.dataset}: {verb} from {len(self.inputs)} raw files ({kind})"]
         for name, out in self.outputs.items():
             size = f"{out['rows']:,} rows" if out.get("rows") else "file"
-            lines.append(f"  {name}: {size} → {out['path']}")
+            where = f"{out['path']}/ ({len(out['parts'])} files)" if "parts" in out else out["path"]
+            lines.append(f"  {name}: {size} → {where}")
         lines.extend(f"  note: {note}" for note in self.notes)
         return lines
+
+
+def _plain_name(name: str) -> bool:
+    return Path(name).name == name and not name.startswith(".")
 
 
 def dataset_folder(dataset: str) -> Path:

@@ -11,7 +11,7 @@ import pytest
 
 from econ.errors import EstimationError, ParameterError
 from econ.estimate import (
-    did_tariff_cut,
+    did_2025,
     event_study,
     import_demand,
     passthrough,
@@ -86,40 +86,6 @@ def test_event_study_shape_and_figure(world):
     assert len(fig.axes[0].lines) >= 2
 
 
-def _cut_truth(panel: pd.DataFrame, since: int) -> float:
-    """Sun–Abraham ATT implied by the simulation: (ρ − 1 − σρ) × mean fall in log(1+τ) from month −1."""
-    china = panel[(panel["partner"] == "5700")]
-    lt = np.log1p(china.set_index(["product_id", "month_id"])["statutory_rate"])
-    post = lt[lt.index.get_level_values(1) >= since]
-    base = lt.reindex(
-        pd.MultiIndex.from_arrays([post.index.get_level_values(0), np.full(len(post), since - 1)])
-    )
-    change = post.to_numpy() - base.to_numpy()
-    months = post.index.get_level_values(1)
-    ok = np.isfinite(change) & (months <= since + 7)
-    rho, sigma = TRUE_PASSTHROUGH, TRUE_SIGMA
-    return float((rho - 1.0 - sigma * rho) * change[ok].mean())
-
-
-def test_did_tariff_cut_sun_abraham_recovers_the_effect():
-    frame, _ = simulate_import_panel(
-        seed=4,
-        n_products=1500,
-        mean_spell=80,
-        passthrough=TRUE_PASSTHROUGH,
-        import_elasticity=TRUE_SIGMA,
-        partner_month_shocks=0.0,  # one treated partner: its own monthly shocks would look like effects
-    )
-    result = did_tariff_cut(frame, outcome="value")
-    table = result.table.set_index("estimator")
-    sa = table.loc["sun_abraham"]
-    truth = _cut_truth(frame, 2025 * 12 + 4)
-    assert within(sa["estimate"], sa["std_error"], truth)
-    assert set(table.index) == {"twfe", "sun_abraham"}
-    assert result.cohorts.sum() > 50
-    assert result.profile.set_index("rel_time").loc[-1, "estimate"] == 0.0
-
-
 def test_trade_diversion_is_zero_when_the_world_has_none(world):
     fit = trade_diversion(world)
     name = "log_1_plus_tariff_5700"
@@ -128,12 +94,16 @@ def test_trade_diversion_is_zero_when_the_world_has_none(world):
 
 
 def test_domain_functions_name_missing_columns(world):
-    with pytest.raises(EstimationError, match="unit_value_incl_duty"):
-        passthrough(world.drop(columns=["unit_value_incl_duty"]))
+    with pytest.raises(EstimationError, match="unit_value"):
+        passthrough(world.drop(columns=["unit_value"]))
+    with pytest.raises(EstimationError, match="collected_rate"):
+        passthrough(world, measure="collected_iv")  # the simulated panel has no collected rate
+    with pytest.raises(ParameterError, match="measure"):
+        passthrough(world, measure="collected")
     with pytest.raises(ParameterError, match="outcome"):
         event_study(world, outcome="price")
     with pytest.raises(EstimationError, match="no pair of partner 9999"):
-        did_tariff_cut(world, treated_partner="9999")
+        did_2025(world, None, treated_partner="9999")
 
 
 def test_monte_carlo_coverage_of_95_percent_intervals():

@@ -96,10 +96,10 @@ def test_second_build_is_skipped_and_force_rebuilds(home: Path) -> None:
 
 
 def test_corrupted_parquet_is_named_and_rebuilt(home: Path) -> None:
-    path = paths.processed_dir() / "demo" / "imports.parquet"
+    path = paths.processed_dir() / "demo" / "imports" / "2024.parquet"
     original = path.read_bytes()
     path.write_bytes(original[: len(original) // 2])  # truncated
-    with pytest.raises(IntegrityError, match=r"imports\.parquet"):
+    with pytest.raises(IntegrityError, match=r"imports/2024\.parquet"):
         panel.load("imports")
     rebuilt = panel.build(dataset="demo")
     assert not rebuilt.skipped
@@ -128,7 +128,7 @@ def test_truncated_census_file_names_the_file(econ_home: Path) -> None:
     path.write_text(path.read_text()[:5000])
     with pytest.raises(InputFormatError, match=r"imports_hs10_2019\.json"):
         panel.build(dataset="demo")
-    assert not (econ_home / "data/processed/demo/imports.parquet").exists()  # nothing half-written
+    assert not (econ_home / "data/processed/demo/imports").exists()  # nothing half-written
 
 
 def test_duplicate_rows_across_files_are_refused(econ_home: Path) -> None:

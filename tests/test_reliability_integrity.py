@@ -59,7 +59,7 @@ def rebuilt_is_whole(home: Path, expected: dict[str, pd.DataFrame]) -> None:
 
 
 def test_truncated_parquet_and_missing_manifest(home: Path, expected: dict[str, pd.DataFrame]) -> None:
-    target = folder(home) / "imports.parquet"
+    target = folder(home) / "imports" / "2024.parquet"
     target.write_bytes(target.read_bytes()[:1000])
     (folder(home) / "manifest.json").unlink()
     with pytest.raises(EconError, match=r"no processed demo data .* run `econ demo && econ build`"):
@@ -75,7 +75,7 @@ def test_truncated_parquet_and_missing_manifest(home: Path, expected: dict[str, 
 def test_unreadable_manifest_is_named_and_rebuilt(
     home: Path, expected: dict[str, pd.DataFrame], damage: bytes
 ) -> None:
-    target = folder(home) / "imports.parquet"
+    target = folder(home) / "imports" / "2024.parquet"
     target.write_bytes(target.read_bytes()[:1000])  # and a truncated panel beside it
     (folder(home) / "manifest.json").write_bytes(damage)
     with pytest.raises(IntegrityError, match=r"manifest\.json: unreadable manifest"):
@@ -87,22 +87,41 @@ def test_unreadable_manifest_is_named_and_rebuilt(
 @pytest.mark.parametrize(
     ("edit", "named", "rebuild"),
     [
-        (lambda m: m["outputs"]["imports"].update(sha256="0" * 64), "imports.parquet: contents do not", True),
+        (lambda m: m["outputs"]["exports"].update(sha256="0" * 64), "exports.parquet: contents do not", True),
         (
-            lambda m: m["outputs"]["imports"].update(path="../../raw/demo/truth.json"),
+            lambda m: m["outputs"]["exports"].update(path="../../raw/demo/truth.json"),
             "is not a file name",
             False,
         ),
         (
-            lambda m: m["outputs"]["imports"].update(path="exports.parquet"),
-            "exports.parquet: contents do",
+            lambda m: m["outputs"]["exports"].update(path="tariff_lines.parquet"),
+            "tariff_lines.parquet: contents do",
             False,
         ),
         (lambda m: m.update(outputs=[1, 2]), "'outputs' is missing or not a dict", True),
-        (lambda m: m["outputs"].update(imports="imports.parquet"), "outputs.imports is not an object", False),
-        (lambda m: m["outputs"]["imports"].pop("sha256"), "outputs.imports.sha256 is missing", False),
+        (lambda m: m["outputs"].update(exports="exports.parquet"), "outputs.exports is not an object", False),
+        (lambda m: m["outputs"]["exports"].pop("sha256"), "outputs.exports.sha256 is missing", False),
+        (
+            lambda m: m["outputs"]["imports"]["parts"][0].update(sha256="0" * 64),
+            "the hash of imports does not match its parts",
+            False,
+        ),
+        (
+            lambda m: m["outputs"]["imports"]["parts"][0].update(path="../exports.parquet"),
+            "parts.0..path '../exports.parquet' is not a file name",
+            False,
+        ),
     ],
-    ids=["hash", "path outside", "path to another panel", "outputs a list", "record a string", "no hash"],
+    ids=[
+        "hash",
+        "path outside",
+        "path to another panel",
+        "outputs a list",
+        "record a string",
+        "no hash",
+        "a year's hash",
+        "a year outside",
+    ],
 )
 def test_hand_edited_manifest_is_named(
     home: Path, expected: dict[str, pd.DataFrame], edit, named: str, rebuild: bool
@@ -112,15 +131,15 @@ def test_hand_edited_manifest_is_named(
     edit(record)
     path.write_text(json.dumps(record))
     with pytest.raises(EconError, match=named):
-        panel.load("imports")
+        panel.load("imports" if "imports" in named or "parts" in named else "exports")
     if rebuild:  # (a rebuild takes two seconds: two kinds of edit are enough to show it)
         rebuilt_is_whole(home, expected)
 
 
 def test_parquet_swapped_for_another_valid_one(home: Path, expected: dict[str, pd.DataFrame]) -> None:
     """A well-formed Parquet file with other contents (an older copy dropped in by hand) is refused too."""
-    shutil.copyfile(folder(home) / "exports.parquet", folder(home) / "imports.parquet")
-    with pytest.raises(IntegrityError, match=r"imports\.parquet: contents do not match"):
+    shutil.copyfile(folder(home) / "exports.parquet", folder(home) / "imports" / "2024.parquet")
+    with pytest.raises(IntegrityError, match=r"imports/2024\.parquet: contents do not match"):
         panel.load("imports")
     rebuilt_is_whole(home, expected)
 
@@ -178,8 +197,12 @@ def test_any_edit_of_the_manifest_is_caught_or_harmless(pristine: Path, tmp_path
             except Exception as error:
                 pytest.fail(f"{spot} -> {value!r}: {type(error).__name__} leaked: {error}")
             # accepted: then it must be the very data that was built
-            built = pd.read_parquet(folder(pristine) / f"{name}.parquet")
-            pd.testing.assert_frame_equal(frame.reset_index(drop=True), built.reset_index(drop=True))
+            split = folder(pristine) / name  # the imports: one file per year
+            files = (
+                sorted(split.glob("*.parquet")) if split.is_dir() else [folder(pristine) / f"{name}.parquet"]
+            )
+            expected = pd.concat([pd.read_parquet(path) for path in files], ignore_index=True)
+            pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected.reset_index(drop=True))
 
     check()
 

@@ -143,30 +143,42 @@ def test_build_killed_while_writing_parquet(world: Path, monkeypatch: pytest.Mon
     assert_same(load_all(world, monkeypatch), previous)
 
 
-# The os.replace calls of `econ build` on the demo, in order: one per panel (PANELS), truth.json and then
-# manifest.json into the staging folder, demo/ -> .demo.old/, .demo.new/ -> demo/.
-# (A kill while the staging folder is being filled is test_build_killed_while_writing_parquet.)
+# The os.replace calls of `econ build` on the demo, in order: one per Parquet file (the imports one per
+# year), truth.json and then manifest.json into the staging folder, demo/ -> .demo.old/, .demo.new/ ->
+# demo/. (A kill while the staging folder is being filled is test_build_killed_while_writing_parquet.)
 # From the staging manifest on the new set is complete; from the first folder rename on, readers get it.
-MANIFEST_WRITTEN = len(PANELS) + 2
 COMMIT_STEPS = [
-    (MANIFEST_WRITTEN, "after", False, "the staging folder complete with its manifest; demo/ untouched"),
-    (MANIFEST_WRITTEN + 1, "after", True, "between the two renames: no demo/ at all"),
-    (MANIFEST_WRITTEN + 2, "after", True, "swapped; the previous set not yet removed"),
+    (0, "after", False, "the staging folder complete with its manifest; demo/ untouched"),
+    (1, "after", True, "between the two renames: no demo/ at all"),
+    (2, "after", True, "swapped; the previous set not yet removed"),
 ]
 
 
+def manifest_written(home: Path) -> int:
+    """Which os.replace of a build writes the staging manifest: after every Parquet file and truth.json."""
+    return len(list((processed(home) / "demo").rglob("*.parquet"))) + 2
+
+
+def committed_files(home: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(processed(home) / "demo")) for path in (processed(home) / "demo").rglob("*")
+    )
+
+
 @pytest.mark.parametrize(
-    ("n", "when", "committed", "state"), COMMIT_STEPS, ids=[s[3].split(";")[0] for s in COMMIT_STEPS]
+    ("step", "when", "committed", "state"), COMMIT_STEPS, ids=[s[3].split(";")[0] for s in COMMIT_STEPS]
 )
 def test_build_killed_at_each_commit_step(
-    world: Path, n: int, when: str, committed: bool, state: str, monkeypatch: pytest.MonkeyPatch
+    world: Path, step: int, when: str, committed: bool, state: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    expected_files = committed_files(world)
+    n = manifest_written(world) + step
     previous = load_all(world, monkeypatch)
     new_month_of_data(world)
     done = kill_at_replace(world, n, when, "build")
     assert done.returncode == -signal.SIGKILL, done.stderr
     folder = processed(world) / "demo"
-    assert folder.exists() == (n != MANIFEST_WRITTEN + 1)  # the kill landed where it was aimed
+    assert folder.exists() == (step != 1)  # the kill landed where it was aimed
     # Readers get one complete set at every step, even with no demo/ folder: the previous one until the
     # swap begins, the new one (whole, hash-checked) from then on. Never a new file beside an old manifest.
     seen = load_all(world, monkeypatch)
@@ -181,9 +193,7 @@ def test_build_killed_at_each_commit_step(
     if not committed:
         assert not rebuilt.skipped  # (committed: skipped, unless a colleague's edit moved the code hash)
     assert sorted(p.name for p in processed(world).iterdir()) == ["demo"], "leftovers not cleaned"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{name}.parquet" for name in PANELS] + ["truth.json", "manifest.json"]
-    )
+    assert committed_files(world) == expected_files
     after = load_all(world, monkeypatch)
     assert differs(after, previous)
     if committed:
@@ -285,7 +295,7 @@ class PausedBuild:
 
     def __init__(self, home: Path, folder: Path) -> None:
         self.mark, self.release_file = folder / "paused", folder / "release"
-        env = _env(home, ECON_TEST_KILL_AT=str(MANIFEST_WRITTEN + 1), ECON_TEST_KILL_WHEN="pause")
+        env = _env(home, ECON_TEST_KILL_AT=str(manifest_written(home) + 1), ECON_TEST_KILL_WHEN="pause")
         env.update(ECON_TEST_PAUSE_MARK=str(self.mark), ECON_TEST_PAUSE_RELEASE=str(self.release_file))
         self.process = subprocess.Popen(
             [sys.executable, str(KILLER), "build"],

@@ -41,12 +41,13 @@ leaves the previous world, never some years of a new one beside the old truth.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import math
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -86,12 +87,17 @@ COMPLETE = "truth.json"
 """Written last: a demo folder (or its staging copy) holding it is complete."""
 
 
+World = Literal["calibrated", "structural"]
+WORLDS: tuple[World, ...] = get_args(World)
+
+
 def write(
     *,
     seed: int = 20250512,
     scale: float = 1.0,
     overrides: Mapping[str, Any] | None = None,
     folder: Path | None = None,
+    world: World = "calibrated",
 ) -> DemoWorld:
     """Write the demo world to `folder` (default data/raw/demo/) and return what was written.
 
@@ -99,9 +105,21 @@ def write(
     lines and 0.8M monthly import rows; 0.05 for tests; 20 or more for benchmarks). The world is written
     into a staging folder beside `folder` and swapped in whole under the home's lock (`econ build` reads
     it: it must never see half a world).
+
+    `world` picks which: ``calibrated`` (this package's world, calibrated to 2024) or ``structural``
+    (`econ.demo.structural`: a data-generating process the estimators did not write, with lagged
+    pricing, anticipation, inventories, code changes, exclusions and the de minimis shift — imports and
+    the HTS only; its true parameters and event effects in truth.json). `overrides` apply to the first.
     """
+    problems = []
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
-        raise ParameterError([("scale", f"expected a positive number, got {scale!r}")], context="econ demo")
+        problems.append(("scale", f"expected a positive number, got {scale!r}"))
+    if world not in WORLDS:
+        problems.append(("world", f"expected one of {', '.join(WORLDS)}, got {world!r}"))
+    if world == "structural" and overrides:
+        problems.append(("set", "the structural world takes no --set overrides (its truth is its own)"))
+    if problems:
+        raise ParameterError(problems, context="econ demo")
     truth = TrueParameters.with_overrides(overrides or {})
     target = Path(folder) if folder is not None else paths.demo_dir()
     with home_lock("demo"):
@@ -109,13 +127,33 @@ def write(
         staging = atomic.staging_folder(target)
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            world = _write_world(seed=seed, scale=scale, truth=truth, target=staging)
+            if world == "structural":
+                written = _write_structural(seed=seed, scale=scale, target=staging)
+            else:
+                written = _write_world(seed=seed, scale=scale, truth=truth, target=staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         atomic.swap_folder(staging, target)
-    files = [target / path.relative_to(staging) for path in world.files]
-    return dataclasses.replace(world, folder=target, files=files)
+    files = [target / path.relative_to(staging) for path in written.files]
+    return dataclasses.replace(written, folder=target, files=files)
+
+
+def _write_structural(*, seed: int, scale: float, target: Path) -> DemoWorld:
+    from econ.demo import structural
+
+    files = structural.write(target, seed=seed, scale=scale)
+    truth = json.loads((target / COMPLETE).read_text(encoding="utf-8"))
+    return DemoWorld(
+        folder=target,
+        seed=seed,
+        scale=scale,
+        truth=TrueParameters(),  # the calibrated world's parameters do not describe this one: see truth.json
+        rows=int(truth.get("rows", 0)),
+        products=int(truth.get("products", 0)),
+        files=files,
+        world="structural",
+    )
 
 
 def _write_world(*, seed: int, scale: float, truth: TrueParameters, target: Path) -> DemoWorld:

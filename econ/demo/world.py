@@ -107,6 +107,7 @@ class DemoWorld:
     products: int
     files: list[Path] = field(default_factory=list)
     calibration: pd.DataFrame | None = None
+    world: str = "calibrated"
 
 
 # ---------------------------------------------------------------------------------------------- the world

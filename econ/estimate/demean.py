@@ -41,7 +41,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -363,6 +363,10 @@ def _threads(m: int) -> int:
     return max(1, min(m, os.cpu_count() or 1))
 
 
+# numba's dispatcher is typed as taking one argument; the compiled solver takes twelve.
+_cg_solver: Any = _cg_solve
+
+
 def demean(
     values: np.ndarray,
     fe: FixedEffects,
@@ -422,7 +426,7 @@ def demean(
             _finish(rest, elim, inv_weight, w, v[j], np.zeros(0))
             return 0, 0.0
         b = _rest_rhs(rest, elim, inv_weight, w, v[j], n_coef)
-        alpha, iterations, rel = _cg_solve(rest, elim, inv_weight, w, diag, *blocks, b, tol, max_iterations)
+        alpha, iterations, rel = _cg_solver(rest, elim, inv_weight, w, diag, *blocks, b, tol, max_iterations)
         _finish(rest, elim, inv_weight, w, v[j], alpha)
         return int(iterations), float(rel)
 

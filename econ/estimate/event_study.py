@@ -1,17 +1,18 @@
-"""Event studies around tariff changes: leads and lags with binned end points.
+"""Event studies around tariff changes, stacked: every dated change of the schedule is its own event.
 
-    log y_ict = Σ_{k=a..b, k≠−1} β_k · 1[t − E_ic = k] + μ_ic + α_{i,t} + ε_ict
+    log y_ict,s = Σ_{k=a..b, k≠−1} β_k · 1[pair ic has event s, t − E_s = k] + μ_ic,s + α_{i,t,s} + ε
 
-E_ic is the month of the pair's first tariff change of at least `threshold` (in log(1 + τ)) in the chosen
-direction, between months `since` and `until` and, if `event_partners` is given, only for those partners
-(e.g. China's 2018–19 Section 301 waves: event_partners=["5700"], until=2019 × 12 + 11); pairs with no such
-change are controls (all indicators zero). Choose the window of events so that controls are not hit by
-their own change at the same time (in 2025 every partner's rate rose in April). The end indicators are binned:
-k = a collects every month a or more before the event, k = b every month b or more after. β_{−1} = 0
-is the reference. μ are product × partner effects and α product × month effects, so event pairs are
-compared with other partners of the same product in the same month. y is the import value, quantity, or
-a unit value. Under staggered timing with effects that differ across cohorts these two-way weights can
-mix cohorts (see econ.estimate.did for the Sun–Abraham estimator of the 2025 cut).
+Events are the months in which a pair's scheduled log(1 + τ) moves by at least `threshold` in the chosen
+direction, between `since` and `until` and, with `event_partners`, only for those partners (China's
+2018–19 Section 301 waves: event_partners=["5700"], until=2019 × 12 + 11). They come from the schedule
+evaluated on the full grid of pairs and months (`rates`, see econ.estimate.design), so a month with no
+row neither hides nor moves an event. A pair hit twice (List 3: 10% in September 2018, 25% in May
+2019) has two events. Each event month s is a stack: its event pairs in months [E_s + a, E_s + b], cut
+before their next event and after their previous one, and as controls every pair with no event of its
+own in that window; μ and α are pair and product × month effects within the stack (Cengiz, Dube,
+Lindner & Zipperer 2019), so an event pair is compared with other partners of the same product in the
+same month, never with a pair that is itself changing. Windows are trimmed, not binned. Without a rate
+source the panel's own `statutory_rate` is used, and events are only found where both months have rows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import EstimationError, ParameterError
-from econ.estimate.differences import pair_difference, require, safe_log
+from econ.estimate.design import RateSource, schedule_grid
+from econ.estimate.differences import require, safe_log
 from econ.estimate.ols import absorbed_ols
 from econ.estimate.results import Result
 
@@ -34,55 +36,53 @@ Direction = Literal["increase", "decrease"]
 
 @dataclass
 class EventStudy:
-    """The regression and its event-time profile: rel_time, estimate, std_error, ci_low, ci_high, n_events."""
+    """The regression and its event-time profile: rel_time, estimate, std_error, ci_low, ci_high, n_obs;
+    the events (pair, month) it stacked."""
 
     result: Result
     profile: pd.DataFrame
     n_event_pairs: int
     outcome: str
+    events: pd.DataFrame | None = None
 
 
-def first_events(
+def schedule_events(
     panel: pd.DataFrame,
+    rates: RateSource | None,
     *,
-    tariff: str,
     threshold: float,
     direction: Direction,
-    since: int | None = None,
-    until: int | None = None,
+    first: int,
+    last: int,
+    since: int,
+    until: int,
     partners: Sequence[str] | None = None,
-) -> np.ndarray:
-    """Month id of each row's pair's first tariff change beyond `threshold` (NaN: no such change)."""
-    lt = {"t": np.log1p(pd.to_numeric(panel[tariff]).to_numpy(np.float64, na_value=np.nan))}
-    change = pair_difference(panel, lt, 1)["t"]
+) -> pd.DataFrame:
+    """Every (product_id, partner_id, month_id) at which the scheduled log(1 + τ) moves by `threshold`."""
+    grid = schedule_grid(panel, rates, first=first - 1, last=last)
+    grid = grid.sort_values(["product_id", "partner_id", "month_id"], ignore_index=True)
+    change = grid.groupby(["product_id", "partner_id"])["log_tariff"].diff().to_numpy()
     hit = change >= threshold if direction == "increase" else change <= -threshold
-    month = panel["month_id"].to_numpy().astype(np.int64)
-    if since is not None:
-        hit &= month >= since
-    if until is not None:
-        hit &= month <= until
+    hit &= grid["month_id"].between(since, until).to_numpy()
     if partners is not None:
-        hit &= panel["partner"].astype(str).isin([str(p) for p in partners]).to_numpy()
-    pair = panel["product_id"].to_numpy().astype(np.int64) * 100_000 + panel["partner_id"].to_numpy()
-    event = pd.Series(np.where(hit, month, np.iinfo(np.int64).max)).groupby(pair).transform("min").to_numpy()
-    return np.where(event == np.iinfo(np.int64).max, np.nan, event.astype(np.float64))
+        hit &= grid["partner"].astype(str).isin([str(p) for p in partners]).to_numpy()
+    return grid.loc[hit, ["product_id", "partner_id", "month_id"]].reset_index(drop=True)
 
 
 def event_study(
     panel: pd.DataFrame,
     *,
+    rates: RateSource | None = None,
     outcome: Outcome = "value",
     window: tuple[int, int] = (-6, 12),
     threshold: float = 0.05,
     direction: Direction = "increase",
-    tariff: str = "statutory_rate",
     since: int | None = None,
     until: int | None = None,
     event_partners: Sequence[str] | None = None,
-    absorb: list[str | tuple[str, ...]] | None = None,
-    cluster: str | tuple[str, str] = "product_id",
+    cluster: str = "product_id",
 ) -> EventStudy:
-    """Leads and lags of log `outcome` around each pair's first tariff change (see the module doc)."""
+    """Stacked leads and lags of log `outcome` around each scheduled tariff change (see the module doc)."""
     problems = []
     if outcome not in get_args(Outcome):
         problems.append(("outcome", f"expected one of {get_args(Outcome)}, got {outcome!r}"))
@@ -93,55 +93,77 @@ def event_study(
         problems.append(("window", f"need a ≤ −2 and b ≥ 0 (−1 is the reference), got {window}"))
     if problems:
         raise ParameterError(problems, context="event_study")
-    cl = [cluster] if isinstance(cluster, str) else list(cluster)
     require(
         panel,
-        [
-            "product_id",
-            "partner_id",
-            "month_id",
-            outcome,
-            tariff,
-            *cl,
-            *(["partner"] if event_partners else []),
-        ],
+        ["product_id", "partner_id", "month_id", "hs10", "partner", outcome, cluster,
+         *([] if rates is not None else ["statutory_rate"])],
         "event_study",
-    )
-    event = first_events(
-        panel,
-        tariff=tariff,
-        threshold=threshold,
-        direction=direction,
-        since=since,
-        until=until,
-        partners=event_partners,
-    )
-    treated = np.isfinite(event)
-    if not treated.any():
+    )  # fmt: skip
+    months = panel["month_id"].to_numpy()
+    since = int(months.min()) + 1 if since is None else since
+    until = int(months.max()) if until is None else until
+    first, last = max(int(months.min()), since + lo), min(int(months.max()), until + hi)
+    sample = panel.loc[(months >= first) & (months <= last)]
+    events = schedule_events(
+        sample, rates, threshold=threshold, direction=direction, first=first, last=last, since=since,
+        until=until, partners=event_partners,
+    )  # fmt: skip
+    if events.empty:
         raise EstimationError(
-            f"event_study: no pair has a tariff {direction} of at least {threshold} in log(1+{tariff})"
+            f"event_study: no pair has a scheduled tariff {direction} of at least {threshold} in log(1 + τ)"
         )
-    month = panel["month_id"].to_numpy().astype(np.int64)
-    rel = np.where(treated, month - np.nan_to_num(event, nan=0.0), np.nan)
-    rel = np.clip(rel, lo, hi)
-    frame = pd.DataFrame({"log_y": safe_log(panel[outcome])})
+    pair_key = sample["product_id"].to_numpy(np.int64) * 100_000 + sample["partner_id"].to_numpy()
+    events["pair"] = events["product_id"].to_numpy(np.int64) * 100_000 + events["partner_id"].to_numpy()
+    events = events.sort_values(["pair", "month_id"], ignore_index=True)
+    events["previous"] = events.groupby("pair")["month_id"].shift(1)
+    events["next"] = events.groupby("pair")["month_id"].shift(-1)
+    log_y = safe_log(sample[outcome])
+    base = pd.DataFrame(
+        {
+            "log_y": log_y,
+            "pair": pair_key,
+            "product_id": sample["product_id"].to_numpy(),
+            "month_id": sample["month_id"].to_numpy(np.int64),
+            cluster: sample[cluster].to_numpy(),
+        }
+    )
+    base = base.loc[np.isfinite(log_y)]
+    stacks = []
+    for month in sorted(int(m) for m in events["month_id"].unique()):
+        group = events[events["month_id"] == month]
+        in_window = base["month_id"].between(month + lo, month + hi)
+        rows = base.loc[in_window]
+        own = group.set_index("pair")
+        is_event = rows["pair"].isin(own.index).to_numpy()
+        # event pairs: cut at their neighbouring events; controls: no event of their own in the window
+        nearby = events[events["month_id"].between(month + lo, month + hi)]["pair"].unique()
+        previous = own["previous"].reindex(rows["pair"]).to_numpy()
+        following = own["next"].reindex(rows["pair"]).to_numpy()
+        t = rows["month_id"].to_numpy()
+        clean_event = (
+            is_event & ~(t <= np.nan_to_num(previous, nan=-1e9)) & ~(t >= np.nan_to_num(following, nan=1e9))
+        )
+        control = ~rows["pair"].isin(nearby).to_numpy()
+        stack = rows.loc[clean_event | control].copy()
+        stack["stack"] = month
+        stack["rel"] = np.where(clean_event[clean_event | control], stack["month_id"] - month, np.nan)
+        stacks.append(stack)
+    frame = pd.concat(stacks, ignore_index=True)
     names = []
     for k in range(lo, hi + 1):
         if k == -1:
             continue
         name = f"rel_{'m' if k < 0 else 'p'}{abs(k)}"
-        frame[name] = (rel == k).astype(np.float64)
+        frame[name] = (frame["rel"] == k).astype(np.float64)
         names.append(name)
-    for c in dict.fromkeys(["product_id", "partner_id", "month_id", *cl]):
-        frame[c] = panel[c].to_numpy()
-    if absorb is None:
-        absorb = [("product_id", "partner_id"), ("product_id", "month_id")]
-    result = absorbed_ols(frame, "log_y", names, absorb, cluster=cl)
+    absorb: list[str | tuple[str, ...]] = [("pair", "stack"), ("product_id", "month_id", "stack")]
+    result = absorbed_ols(frame, "log_y", names, absorb, cluster=cluster)
     result.specification.update(
-        estimator="event_study", outcome=outcome, window=window, threshold=threshold, direction=direction
-    )
+        estimator="stacked_event_study", outcome=outcome, window=window, threshold=threshold,
+        direction=direction, stacks=int(events["month_id"].nunique()),
+    )  # fmt: skip
     ks = [k for k in range(lo, hi + 1) if k != -1]
-    counts = pd.Series(rel[np.isfinite(rel)]).value_counts()
+    counts = frame["rel"].value_counts()
     tidy = result.tidy()
     profile = pd.DataFrame(
         {
@@ -154,24 +176,17 @@ def event_study(
         }
     )
     ref = pd.DataFrame(
-        [
-            {
-                "rel_time": -1,
-                "estimate": 0.0,
-                "std_error": 0.0,
-                "ci_low": 0.0,
-                "ci_high": 0.0,
-                "n_obs": int(counts.get(-1.0, 0)),
-            }
-        ]
-    )
+        [{"rel_time": -1, "estimate": 0.0, "std_error": 0.0, "ci_low": 0.0, "ci_high": 0.0,
+          "n_obs": int(counts.get(-1.0, 0))}]
+    )  # fmt: skip
     profile = pd.concat([profile, ref]).sort_values("rel_time", ignore_index=True)
-    n_pairs = int(
-        pd.Series(
-            panel["product_id"].to_numpy()[treated] * 100_000 + panel["partner_id"].to_numpy()[treated]
-        ).nunique()
+    return EventStudy(
+        result=result,
+        profile=profile,
+        n_event_pairs=int(events["pair"].nunique()),
+        outcome=outcome,
+        events=events[["product_id", "partner_id", "month_id"]],
     )
-    return EventStudy(result=result, profile=profile, n_event_pairs=n_pairs, outcome=outcome)
 
 
 def plot_event_study(

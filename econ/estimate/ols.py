@@ -271,7 +271,31 @@ def _fit(prep, y, xs, absorb, cl, weights, kind, fixef_dof, cluster_df, estimato
         n_params_cluster=k_cluster,
         cluster_df=cluster_df,
     )
-    return _result(prep, y, xs, absorb, cl, weights, kind, beta, v, dof_t, resid, yt, estimator)
+    result = _result(prep, y, xs, absorb, cl, weights, kind, beta, v, dof_t, resid, yt, estimator)
+    _store_influence(result, prep, xt, resid, bread, k_cluster)
+    return result
+
+
+def _store_influence(result: Result, prep: Prepared, z: np.ndarray, resid, bread, k_cluster: int) -> None:
+    """Per-cluster influence of the slopes, scaled so that its cross-product is the clustered variance
+    (one-way clustering only): what `econ.estimate.joint_parameters` stacks across equations."""
+    if len(prep.clusters) != 1:
+        return
+    from econ.estimate.fixed_effects import factorize
+
+    w = np.ones(resid.size) if prep.weights is None else prep.weights
+    scores = z * (w * resid)[:, None]
+    codes, n_groups = factorize(prep.clusters[0])
+    sums = np.column_stack(
+        [np.bincount(codes, weights=scores[:, j], minlength=n_groups) for j in range(scores.shape[1])]
+    )
+    n = resid.size
+    factor = n_groups / (n_groups - 1) * (n - 1) / (n - k_cluster)
+    labels = pd.unique(pd.Series(prep.clusters[0]))
+    order = np.argsort(factorize(np.asarray(labels))[0])
+    result.extra["cluster_influence"] = pd.DataFrame(
+        np.sqrt(factor) * sums @ bread.T, index=labels[order], columns=result.coef.index
+    )
 
 
 def _result(prep, y, xs, absorb, cl, weights, kind, beta, v, dof_t, resid, yt, estimator, **extra):
@@ -402,6 +426,7 @@ def absorbed_iv(
     excl = slice(len(exo), zt.shape[1])
     b_ex = fs_beta[excl]
     v_ex = fs_v[excl, excl]
+    _store_influence(result, prep, xhat, resid, bread, k_cluster)
     result.extra["first_stage_f"] = float(b_ex @ np.linalg.solve(v_ex, b_ex)) / len(inst)
     result.extra["first_stage"] = dict(zip(inst, b_ex.tolist(), strict=True))
     return result

@@ -86,3 +86,18 @@ def stack(results: dict[str, Result] | list[Result]) -> pd.DataFrame:
         table.insert(0, "model", str(key))
         frames.append(table)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["model", *TIDY_COLUMNS])
+
+
+def monte_carlo_table() -> pd.DataFrame:
+    """The Monte Carlo study of the estimators on the structural demo world (benchmarks/montecarlo.py),
+    as shipped in econ/estimate/data/montecarlo.csv; ``attrs["source"]`` is its first line (draws,
+    scale, seeds and the command that produced it)."""
+    from importlib.resources import files
+
+    text = files("econ.estimate").joinpath("data/montecarlo.csv").read_text(encoding="utf-8")
+    first, _, body = text.partition("\n")
+    import io
+
+    table = pd.read_csv(io.StringIO(body))
+    table.attrs["source"] = first.lstrip("# ")
+    return table

@@ -81,17 +81,17 @@ def simulate_import_panel(
     # Which partners each product trades with: China with probability china_share, others by popularity.
     n_other = np.minimum(rng.geometric(1.0 / mean_partners, n_products), n_partners - 1)
     pair_product, pair_partner = [], []
-    for i in range(n_products):
-        chosen = rng.choice(np.arange(1, n_partners), size=n_other[i], replace=False, p=popularity)
+    for product in range(n_products):
+        chosen = rng.choice(np.arange(1, n_partners), size=n_other[product], replace=False, p=popularity)
         if rng.random() < china_share:
             chosen = np.append(chosen, 0)
-        pair_product.append(np.full(chosen.size, i))
+        pair_product.append(np.full(chosen.size, product))
         pair_partner.append(chosen)
     pp = np.concatenate(pair_product)
     pc = np.concatenate(pair_partner)
 
     # One spell of months per pair, at least 14 long so that 12-month differences exist.
-    length = np.minimum(14 + rng.geometric(1.0 / max(mean_spell - 13.0, 1.0), pp.size), n_months)
+    length: np.ndarray = np.minimum(14 + rng.geometric(1.0 / max(mean_spell - 13.0, 1.0), pp.size), n_months)
     start = rng.integers(0, n_months - length + 1)
     rows_per_pair = length
     pair_of_row = np.repeat(np.arange(pp.size), rows_per_pair)

@@ -33,15 +33,18 @@ Presets of ρ: ``border`` 1.0 (2018–19 tariffs), ``border_2025`` 0.95, ``retai
 ρ it attributes the rest to exporters, which overstates their share: use it for price questions only).
 
 Uncertainty: with standard errors for ρ, σ and η, ``simulate`` draws the parameters (normal, truncated to
-their valid ranges) and reports the 5th and 95th percentiles of every headline total and industry total.
+their valid ranges; jointly normal with their estimated covariance when given one, as
+`estimated_parameters` returns) and reports the 5th and 95th percentiles of every headline total and
+industry total.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -98,25 +101,19 @@ def resolve_passthrough(passthrough: float | PassthroughPreset) -> float:
     return float(passthrough)
 
 
-def estimated_parameters(
-    imports: pd.DataFrame, *, horizon: int = 12, cluster: str = "product_id"
-) -> dict[str, tuple[float, float]]:
-    """Pass-through and σ estimated on an import panel, as {name: (estimate, standard error)}.
+def estimated_parameters(imports: pd.DataFrame, *, horizon: int = 12, cluster: str = "product_id") -> Any:
+    """Pass-through ρ, σ and η estimated on an import panel, with their joint sampling variance
+    (`econ.estimate.joint_parameters`: the duty-inclusive pass-through regression, the quantity elasticity
+    of `import_demand`, the aggregate elasticity of `aggregate_demand`, all over `horizon`-month
+    differences and clustered by `cluster`).
 
-    Pass-through: the duty-inclusive price regression of `econ.estimate.passthrough`; σ: minus the
-    quantity elasticity of `econ.estimate.import_demand` (both over `horizon`-month differences with
-    product × month and partner × month effects). Feed them to `simulate` as ``passthrough=`` and
-    ``sigma=`` with ``standard_errors=`` so that the scenario's intervals carry the estimation error.
+    ``estimates["sigma"]`` is (estimate, standard error); ``estimates.covariance`` the 3 × 3 covariance,
+    to pass as ``standard_errors=`` so that `simulate` and `compare` draw the three jointly (ρ̂ and σ̂
+    are strongly negatively correlated: both come from the same price movements).
     """
-    from econ.estimate import import_demand, passthrough
+    from econ.estimate import joint_parameters
 
-    prices = passthrough(imports, horizon=horizon, prices=("duty_inclusive",), cluster=cluster)
-    demand = import_demand(imports, horizon=horizon, cluster=cluster)
-    rho, quantity = prices["duty_inclusive"], demand["quantity"]
-    return {
-        "passthrough": (float(rho.coef.iloc[0]), float(rho.se.iloc[0])),
-        "sigma": (-float(quantity.coef.iloc[0]), float(quantity.se.iloc[0])),
-    }
+    return joint_parameters(imports, horizon=horizon, cluster=cluster)
 
 
 def simulate(
@@ -132,7 +129,7 @@ def simulate(
     eta: float = 1.5,
     domestic_share: float | str | None = None,
     demand_elasticity: float = 1.0,
-    standard_errors: Mapping[str, float] | None = None,
+    standard_errors: Mapping[str, float] | pd.DataFrame | None = None,
     draws: int = 200,
     seed: int = 0,
     by: str | None = None,
@@ -141,8 +138,10 @@ def simulate(
 
     ``by`` names a column of ``trade`` (e.g. ``naics`` or ``bea``) to aggregate to; ``standard_errors``
     (keys ``passthrough``, ``sigma``, ``eta``, ``demand_elasticity``) turns on the intervals, from
-    ``draws`` parameter draws. ``domestic_share`` (a number, or the name of a column of ``trade`` holding
-    each product's share) switches on the explicit imports-vs-domestic nest.
+    ``draws`` parameter draws — independent normals, or, given a covariance matrix (a DataFrame indexed
+    both ways by those names, e.g. ``estimated_parameters(...).covariance``), joint normal draws.
+    ``domestic_share`` (a number, or the name of a column of ``trade`` holding each product's share)
+    switches on the explicit imports-vs-domestic nest.
     """
     rho = resolve_passthrough(passthrough)
     params = Parameters(rho, float(sigma), float(eta), float(demand_elasticity))
@@ -168,7 +167,7 @@ def simulate(
     central = _headlines(rows, products)
     industry_central = _by_industry(rows, products, base, by) if by else None
 
-    if standard_errors:
+    if standard_errors is not None and len(standard_errors):
         rng = np.random.default_rng(seed)
         draw_totals = []
         draw_industries = []
@@ -221,7 +220,7 @@ def compare(
     passthrough: float | PassthroughPreset = "border_2025",
     sigma: float = 2.5,
     eta: float = 1.5,
-    standard_errors: Mapping[str, float] | None = None,
+    standard_errors: Mapping[str, float] | pd.DataFrame | None = None,
     draws: int = 200,
     seed: int = 0,
     by: str | None = None,
@@ -260,8 +259,10 @@ def compare(
         )
         return totals, industries, rows_a, rows_b
 
+    industry_low: pd.DataFrame | None
+    industry_high: pd.DataFrame | None
     central, industry_central, rows_a, rows_b = difference(params)
-    if standard_errors:
+    if standard_errors is not None and len(standard_errors):
         rng = np.random.default_rng(seed)
         outcomes = [difference(_draw(params, standard_errors, rng)) for _ in range(draws)]
         stacked = pd.DataFrame([o[0] for o in outcomes])
@@ -297,11 +298,13 @@ def _solve(
     codes, group = np.unique(trade[product].astype("str").to_numpy(), return_inverse=True)
     spend_k = np.bincount(group, weights=spend0, minlength=len(codes))
     share = np.divide(spend0, spend_k[group], out=np.zeros_like(spend0), where=spend_k[group] > 0)
+    log_index: np.ndarray
     if sigma == 1.0:
         log_index = np.bincount(group, weights=share * log_p, minlength=len(codes))
     else:
         inner = np.bincount(group, weights=share * np.exp((1.0 - sigma) * log_p), minlength=len(codes))
         log_index = np.log(np.where(inner > 0, inner, 1.0)) / (1.0 - sigma)
+    cost_base: np.ndarray
     if "_domestic_share" in trade.columns:
         # The first row's share stands for its product (one share per product).
         first = np.unique(group, return_index=True)[1]
@@ -390,23 +393,54 @@ def _by_industry(rows: pd.DataFrame, products: pd.DataFrame, trade: pd.DataFrame
     return out[list(HEADLINES)]
 
 
-def _draw(params: Parameters, se: Mapping[str, float], rng: np.random.Generator) -> Parameters:
-    def one(name: str, centre: float, low: float) -> float:
+_LOWER_BOUNDS = {"passthrough": -1e-12, "sigma": 0.0, "eta": 0.0, "demand_elasticity": 0.0}
+
+
+def _draw(params: Parameters, se: Mapping[str, float] | pd.DataFrame, rng: np.random.Generator) -> Parameters:
+    """One parameter draw: normal around `params`, truncated to the valid ranges by rejection; jointly
+    normal when `se` is a covariance matrix (estimates of ρ, σ and η share their sampling error)."""
+    centre = {name: float(getattr(params, name)) for name in _LOWER_BOUNDS}
+    if isinstance(se, pd.DataFrame):
+        names = [n for n in se.index if n in _LOWER_BOUNDS]
+        cov = se.loc[names, names].to_numpy(dtype="float64")
+        mean = np.array([centre[n] for n in names])
+        low = np.array([_LOWER_BOUNDS[n] for n in names])
+        for _ in range(1000):
+            value = rng.multivariate_normal(mean, cov, method="cholesky")
+            if np.all(value > low):
+                return dataclasses.replace(params, **dict(zip(names, value.tolist(), strict=True)))
+        return params
+
+    def one(name: str) -> float:
         s = float(se.get(name, 0.0))
         if s == 0.0:
-            return centre
+            return centre[name]
         for _ in range(1000):
-            value = rng.normal(centre, s)
-            if value > low:
+            value = rng.normal(centre[name], s)
+            if value > _LOWER_BOUNDS[name]:
                 return value
-        return centre
+        return centre[name]
 
     return Parameters(
-        passthrough=one("passthrough", params.passthrough, -1e-12),
-        sigma=one("sigma", params.sigma, 0.0),
-        eta=one("eta", params.eta, 0.0),
-        demand_elasticity=one("demand_elasticity", params.demand_elasticity, 0.0),
+        passthrough=one("passthrough"),
+        sigma=one("sigma"),
+        eta=one("eta"),
+        demand_elasticity=one("demand_elasticity"),
     )
+
+
+def _covariance_problems(cov: pd.DataFrame) -> list[tuple[str, str]]:
+    unknown = [n for n in [*cov.index, *cov.columns] if n not in _LOWER_BOUNDS]
+    if unknown:
+        return [("standard_errors", f"covariance of unknown parameter(s) {sorted(set(map(str, unknown)))}")]
+    if list(cov.index) != list(cov.columns):
+        return [("standard_errors", "a covariance matrix needs the same names, in the same order, both ways")]
+    matrix = cov.to_numpy(dtype="float64")
+    if not np.all(np.isfinite(matrix)) or not np.allclose(matrix, matrix.T, atol=1e-12):
+        return [("standard_errors", "the covariance matrix is not finite and symmetric")]
+    if np.linalg.eigvalsh(matrix).min() < -1e-12 * max(1.0, float(np.abs(matrix).max())):
+        return [("standard_errors", "the covariance matrix is not positive semi-definite")]
+    return []
 
 
 def _validate(
@@ -419,7 +453,7 @@ def _validate(
     product: str,
     partner: str,
     by: str | None,
-    standard_errors: Mapping[str, float] | None,
+    standard_errors: Mapping[str, float] | pd.DataFrame | None,
     draws: int,
 ) -> None:
     problems: list[tuple[str, str]] = []
@@ -448,7 +482,11 @@ def _validate(
         if trade.duplicated([product, partner]).any():
             first = int(np.flatnonzero(trade.duplicated([product, partner]).to_numpy())[0])
             problems.append(("trade", f"row {first}: duplicated {product} × {partner}"))
-    if standard_errors:
+    if isinstance(standard_errors, pd.DataFrame):
+        problems += _covariance_problems(standard_errors)
+        if draws < 20:
+            problems.append(("draws", f"{draws} is too few for 5–95% intervals (at least 20)"))
+    elif standard_errors:
         for name, s in standard_errors.items():
             if name not in {"passthrough", "sigma", "eta", "demand_elasticity"}:
                 problems.append(("standard_errors", f"unknown parameter {name!r}"))

@@ -17,11 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import polars as pl
 
 from econ import atomic, paths
 from econ.errors import EconError, IntegrityError
 from econ.lock import home_lock
-from econ.manifest import DATASETS, MANIFEST, Dataset, DatasetManifest, code_hash, sha256_file
+from econ.manifest import (
+    DATASETS,
+    MANIFEST,
+    Dataset,
+    DatasetManifest,
+    code_hash,
+    combined_hash,
+    sha256_file,
+)
 from econ.panel import census_files, input_output, other_sources, trade
 from econ.panel import coverage as _coverage
 from econ.panel.inputs import RawInputs, find_inputs
@@ -63,128 +72,149 @@ def build(
             else:
                 previous.skipped = True
                 return previous
-        panels, records, notes, coverage = _panels(inputs, strict=strict)
         manifest = DatasetManifest(
             dataset=dataset,
             inputs=input_hashes,
             code=code,
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            notes=notes,
-            coverage=coverage,
         )
-        _commit(folder, panels, records, manifest, truth=inputs.truth)
+        # Everything is written into a staging folder and swapped in as a whole; each panel goes to disk
+        # as soon as it is made, so memory holds one panel (one year of imports) at a time.
+        staging = atomic.staging_folder(folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            _write_panels(staging, inputs, manifest, strict=strict)
+            if inputs.truth is not None:
+                # The demo world's true parameters travel with its panels, so that a notebook comparing
+                # an estimate with the truth reads both from the same catalog.
+                out = staging / "truth.json"
+                atomic.write_bytes(out, inputs.truth.read_bytes())
+                manifest.outputs["truth"] = {"path": out.name, "sha256": sha256_file(out), "rows": 0}
+            manifest.write(staging)  # last: a staging folder with a manifest is complete
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed (not killed) build leaves nothing behind
+            raise
+        atomic.swap_folder(staging, folder)
         return manifest
 
 
-def _panels(
-    inputs: RawInputs, *, strict: bool
-) -> tuple[list[tuple[str, pd.DataFrame]], dict[str, dict[str, Any]], list[str], dict[str, Any]]:
-    """Every panel the inputs allow, what to record of each, the notes of the build and its coverage."""
+def _write_panels(staging: Path, inputs: RawInputs, manifest: DatasetManifest, *, strict: bool) -> None:
+    """Build every panel the inputs allow into `staging`; record each, the notes and the coverage."""
+    scratch = staging / ".parts"  # each Census file's rows, read once; removed before the manifest
     lines, line_notes = trade.tariff_lines(inputs.hts, strict=strict)
-    census = census_files.read_census_files(inputs.census, root=paths.raw_dir())
-    notes: list[str] = [*line_notes, *census.problems]
+    census = census_files.read_census_files(inputs.census, scratch=scratch, root=paths.raw_dir())
+    notes = manifest.notes
+    notes += [*line_notes, *census.problems]
     if census.problems and strict:
         raise EconError(f"econ build --strict: {census.problems[0]}" + _more(census.problems))
-    if not census.rows:
+    if not census.parts:
         raise EconError(
             f"no Census rows any panel can use in {len(inputs.census)} files "
             f"({'; '.join(census.problems[:3])}); expected imports by HS10 or NAICS"
         )
-    panels: list[tuple[str, pd.DataFrame]] = [("tariff_lines", lines)]
-    records: dict[str, dict[str, Any]] = {}
     coverage: dict[str, Any] = {"panels": {}, "joins": []}
+    manifest.coverage = coverage
 
-    def add(name: str, frame: pd.DataFrame, *, product: str, period: str = "month") -> None:
-        panels.append((name, frame))
-        record = _coverage.trade_coverage(frame, product=product, period=period)
-        record["files"] = len(census.files.get(name, []))
-        coverage["panels"][name] = record
-        records[name] = {"period": record["period"], "partners": record["partners"], "level": product}
+    def write(name: str, frame: pd.DataFrame, **record: Any) -> None:
+        check_schema(frame, name, where="econ build")
+        out = staging / f"{name}.parquet"
+        atomic.write_parquet(frame, out)
+        manifest.outputs[name] = {"path": out.name, "sha256": sha256_file(out), "rows": len(frame), **record}
 
-    imports = None
-    if "imports" in census.rows:
-        imports = trade.imports_panel(census.rows["imports"], lines)
-        add("imports", imports, product="hs10")
-        coverage["hts"] = _coverage.unmatched_lines(imports, lines)
-    if "imports_annual" in census.rows:
-        add(
-            "imports_annual",
-            trade.imports_annual_panel(census.rows["imports_annual"]),
-            product="hs10",
-            period="year",
-        )
-    if "imports_naics" in census.rows:
-        add("imports_naics", trade.imports_naics_panel(census.rows["imports_naics"]), product="naics")
-    if "exports" in census.rows:
-        add("exports", trade.exports_panel(census.rows["exports"], lines), product="hs10")
-    hs10 = [frame[["hs10", "value"]] for name, frame in panels if name in ("imports", "imports_annual")]
-    if inputs.concordances and hs10:
-        table, reports = trade.industries_panel(pd.concat(hs10, ignore_index=True), *inputs.concordances)
-        panels.append(("industries", table))
+    def trade_panel(name: str, frame: pd.DataFrame, *, product: str, period: str = "month") -> None:
+        found = _coverage.trade_coverage(frame, product=product, period=period)
+        found["files"] = len(census.files.get(name, []))
+        coverage["panels"][name] = found
+        write(name, frame, period=found["period"], partners=found["partners"], level=product)
+
+    write("tariff_lines", lines)
+    hs10_values = []
+    if "imports" in census:
+        by_hs10 = _imports_by_year(staging, census, lines, manifest)
+        coverage["panels"]["imports"] = manifest.outputs["imports"].pop("coverage")
+        coverage["panels"]["imports"]["files"] = len(census.files["imports"])
+        coverage["hts"] = _coverage.unmatched_lines(by_hs10, lines)
+        hs10_values.append(by_hs10)
+    if "imports_annual" in census:
+        annual = trade.imports_annual_panel(census.rows("imports_annual"))
+        trade_panel("imports_annual", annual, product="hs10", period="year")
+        hs10_values.append(annual[["hs10", "value"]])
+        del annual
+    if "imports_naics" in census:
+        trade_panel("imports_naics", trade.imports_naics_panel(census.rows("imports_naics")), product="naics")
+    if "exports" in census:
+        trade_panel("exports", trade.exports_panel(census.rows("exports"), lines), product="hs10")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if inputs.concordances and hs10_values:
+        values = pd.concat(hs10_values, ignore_index=True)
+        table, reports = trade.industries_panel(values, *inputs.concordances)
+        write("industries", table)
         coverage["joins"] += [_coverage.match_report(report) for report in reports]
-    elif hs10:
+    elif hs10_values:
         notes.append("no concordance files under concord/: no industries panel (NAICS, BEA)")
     if inputs.prices:
         prices, price_notes = other_sources.prices_panel(inputs.prices)
         notes += price_notes
-        panels.append(("prices", prices))
-        records["prices"] = {"series": int(prices["series_id"].nunique())}
+        write("prices", prices, series=int(prices["series_id"].nunique()))
     if inputs.world_trade:
         world = other_sources.world_trade_panel(inputs.world_trade)
-        panels.append(("world_trade", world))
-        records["world_trade"] = {"commodities": sorted(set(world["commodity"]))}
+        write("world_trade", world, commodities=sorted(set(world["commodity"])))
     if inputs.minerals:
         from econ.sources import usgs
 
         minerals = minerals_panel([usgs.read(path) for path in inputs.minerals])
-        panels.append(("minerals", minerals))
-        records["minerals"] = {"commodities": int(minerals["commodity"].nunique())}
+        write("minerals", minerals, commodities=int(minerals["commodity"].nunique()))
     tables = input_output.read_tables(inputs.io_tables)
-    panels.append(("io_tables", input_output.to_frame(tables)))
-    records["io_tables"] = input_output.record(tables)
+    write("io_tables", input_output.to_frame(tables), **input_output.record(tables))
     notes.append(tables.description)
-    for name, frame in panels:
-        check_schema(frame, name, where="econ build")
-    return panels, records, notes, coverage
+
+
+def _imports_by_year(
+    staging: Path, census: census_files.CensusRows, lines: pd.DataFrame, manifest: DatasetManifest
+) -> pd.DataFrame:
+    """The imports panel, one Parquet file per calendar year under ``imports/``: each year read from the
+    scratch parts, rated, and written before the next is read. Returns import value by HS10 (for the
+    coverage and the industries). Ids are numbered over the whole dataset, so they agree across years."""
+    scan = census.scan("imports")
+    codes = scan.select(pl.col("commodity").unique().sort()).collect().to_series().to_list()
+    partners = scan.select(pl.col("partner").unique().sort()).collect().to_series().to_list()
+    product_ids = pd.Series(range(len(codes)), index=codes)
+    partner_ids = pd.Series(range(len(partners)), index=partners)
+    schedule = trade.schedule_from_lines(lines)
+    folder = staging / "imports"
+    folder.mkdir()
+    parts: list[dict[str, Any]] = []
+    for year in census.years("imports"):
+        panel = trade.imports_panel(
+            census.rows("imports", year=year),
+            lines,
+            schedule=schedule,
+            product_ids=product_ids,
+            partner_ids=partner_ids,
+        )
+        check_schema(panel, "imports", where="econ build")
+        out = folder / f"{year}.parquet"
+        atomic.write_parquet(panel, out)
+        parts.append({"path": out.name, "sha256": sha256_file(out), "rows": len(panel)})
+        del panel
+    written = pl.scan_parquet([folder / part["path"] for part in parts])
+    found = _coverage.trade_coverage_lazy(written, product="hs10")
+    manifest.outputs["imports"] = {
+        "path": folder.name,
+        "parts": parts,
+        "sha256": combined_hash(parts),
+        "rows": sum(part["rows"] for part in parts),
+        "period": found["period"],
+        "partners": found["partners"],
+        "level": "hs10",
+        "coverage": found,
+    }
+    return written.group_by("hs10").agg(pl.col("value").sum()).collect().to_pandas()
 
 
 def _more(problems: list[str]) -> str:
     return f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-
-
-def _commit(
-    folder: Path,
-    panels: list[tuple[str, pd.DataFrame]],
-    records: dict[str, dict[str, Any]],
-    manifest: DatasetManifest,
-    *,
-    truth: Path | None,
-) -> None:
-    """Write the panels, the demo's truth and then the manifest into a staging folder; swap it in."""
-    staging = atomic.staging_folder(folder)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        for name, frame in panels:
-            out = staging / f"{name}.parquet"
-            atomic.write_parquet(frame, out)
-            manifest.outputs[name] = {
-                "path": out.name,
-                "sha256": sha256_file(out),
-                "rows": len(frame),
-                **records.get(name, {}),
-            }
-        if truth is not None:
-            # The demo world's true parameters travel with its panels, so that a notebook comparing an
-            # estimate with the truth reads both from the same catalog.
-            out = staging / "truth.json"
-            atomic.write_bytes(out, truth.read_bytes())
-            manifest.outputs["truth"] = {"path": out.name, "sha256": sha256_file(out), "rows": 0}
-        manifest.write(staging)  # last: a staging folder with a manifest is complete
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)  # a failed (not killed) build leaves nothing behind
-        raise
-    atomic.swap_folder(staging, folder)
 
 
 def _relative(path: Path) -> Path:

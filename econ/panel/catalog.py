@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from econ.errors import EconError, IntegrityError
@@ -34,7 +36,8 @@ def available(dataset: Dataset = "demo") -> set[str]:
     return set(manifest(dataset).outputs)
 
 
-def _verified_path(name: str, dataset: Dataset) -> Any:
+def _verified_files(name: str, dataset: Dataset) -> list[Path]:
+    """The files of output `name` (one, or one per year), each checked against the manifest's hash."""
     folder = dataset_folder(dataset)
     found = manifest(dataset)
     if name not in found.outputs:
@@ -42,23 +45,43 @@ def _verified_path(name: str, dataset: Dataset) -> Any:
             f"{folder / 'manifest.json'}: no {name!r} in dataset {dataset}; run `econ build --data {dataset}`"
         )
     found.verify(folder, [name])
-    return folder / found.outputs[name]["path"]
+    return [path for path, _ in found.files(folder, name)]
 
 
-def load(name: str, dataset: Dataset = "demo", *, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Read processed panel `name` of `dataset`, after checking its hash against the manifest."""
+def load(
+    name: str,
+    dataset: Dataset = "demo",
+    *,
+    columns: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Read processed panel `name` of `dataset`, after checking its hash against the manifest.
+
+    `columns` reads only those; `years` (for a panel kept one file per year, the imports) only those
+    years — what a notebook on the full real dataset reads instead of all of it.
+    """
     if name not in SCHEMAS:
         raise EconError(f"unknown panel {name!r}; expected one of {', '.join(SCHEMAS)}")
     unknown = [c for c in columns or () if c not in SCHEMAS[name]]
     if unknown:
         raise EconError(f"panel {name!r} has no columns {unknown}; it has {list(SCHEMAS[name])}")
-    path = _verified_path(name, dataset)
-    try:
-        frame = pq.read_table(path, columns=list(columns) if columns else None).to_pandas()
-    except (OSError, ValueError) as error:
-        raise IntegrityError(f"{path}: unreadable Parquet ({error}); run `econ build --force`") from None
+    files = _verified_files(name, dataset)
+    if years is not None:
+        wanted = {f"{year}.parquet" for year in years}
+        files = [path for path in files if path.name in wanted]
+    tables = []
+    for path in files:
+        try:
+            tables.append(pq.read_table(path, columns=list(columns) if columns else None))
+        except (OSError, ValueError) as error:
+            raise IntegrityError(f"{path}: unreadable Parquet ({error}); run `econ build --force`") from None
+    if not tables:  # years the panel does not have: its columns, no rows
+        frame = pq.read_table(_verified_files(name, dataset)[0], columns=list(columns) if columns else None)
+        frame = frame.slice(0, 0).to_pandas()
+    else:
+        frame = pa.concat_tables(tables).to_pandas()
     if columns is None:
-        check_schema(frame, name, where=str(path))
+        check_schema(frame, name, where=str(files[0] if files else name))
     return frame
 
 
@@ -72,7 +95,7 @@ def truth(dataset: Dataset = "demo") -> dict[str, Any]:
     """The demo world's truth.json (true parameters under "parameters"); an error for real data."""
     if dataset == "real":
         raise EconError("the real dataset has no true parameters: only a demo world has a truth.json")
-    path = _verified_path("truth", dataset)
+    [path] = _verified_files("truth", dataset)
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -84,6 +107,15 @@ def schedule(dataset: Dataset = "demo") -> Any:
 def dataset_note(dataset: Dataset) -> str:
     """One paragraph (Markdown) saying what data a report stands on — plainly synthetic for the demo."""
     found = manifest(dataset)
+    world = truth(dataset).get("world") if "truth" in found.outputs else None
+    if world == "structural":
+        return (
+            "**Synthetic demo data — not real statistics.** This report runs on the *structural* demo world "
+            "(`econ demo --world structural`): made-up trade flows in the Census and USITC formats from a "
+            "data-generating process the estimators did not write (exporters' prices adjusting with lags, "
+            "anticipation, inventories, code changes, exclusions), with its own tariff table and known true "
+            f"effects. Its figures test the methods, not the US economy. (Built {found.created}.)"
+        )
     if found.synthetic:
         return (
             "**Synthetic demo data — not real statistics.** This report runs on the demo world written by "

@@ -31,6 +31,9 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from econ.errors import InputFormatError
 
@@ -42,13 +45,38 @@ _SUFFIX = re.compile(r"_(mo|yr)$")
 
 @dataclass
 class CensusRows:
-    """Every Census file of a dataset, sorted: rows by panel, and what was left out and why."""
+    """Every Census file of a dataset, sorted by the panel it feeds, and what was left out and why.
 
-    rows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    The rows themselves are not held here: each file's rows go to one Parquet part in a scratch folder as
+    soon as it is read (so a build's memory follows its largest file, not its dataset), and `rows` or
+    `scan` read them back — one panel, or one year of one panel, at a time.
+    """
+
+    parts: dict[str, list[Path]] = field(default_factory=dict)
+    """Panel → its scratch Parquet parts, one per file."""
     problems: list[str] = field(default_factory=list)
     """Files with no rows, rows no panel takes: one line each, for the manifest and the screen."""
     files: dict[str, list[str]] = field(default_factory=dict)
     """Panel → the files it was built from."""
+
+    def __contains__(self, panel: str) -> bool:
+        return panel in self.parts
+
+    def scan(self, panel: str) -> pl.LazyFrame:
+        """The rows of `panel`, lazily (polars), for aggregates over a dataset larger than memory."""
+        return pl.scan_parquet(self.parts[panel])
+
+    def rows(self, panel: str, *, year: int | None = None) -> pd.DataFrame:
+        """The rows of `panel` (of one `year` of it), as the readers gave them, suffixes removed."""
+        frame = self.scan(panel)
+        if year is not None:
+            frame = frame.filter(pl.col("period").dt.year() == year)
+        return frame.collect().to_pandas()
+
+    def years(self, panel: str) -> list[int]:
+        """The calendar years `panel` has rows in, in order."""
+        found = self.scan(panel).select(pl.col("period").dt.year().unique().sort()).collect()
+        return [int(year) for year in found.to_series()]
 
 
 def label(path: Path, root: Path | None) -> str:
@@ -85,13 +113,13 @@ def classify(frame: pd.DataFrame, path: Path) -> tuple[Kind | None, str]:
     return None, "annual exports"
 
 
-def read_census_files(files: Sequence[Path], *, root: Path | None = None) -> CensusRows:
-    """Read, sort and check every Census file (see the module docstring)."""
+def read_census_files(files: Sequence[Path], *, scratch: Path, root: Path | None = None) -> CensusRows:
+    """Read, sort and check every Census file (see the module docstring), one file at a time: each file's
+    rows go to a Parquet part under `scratch` (a folder the caller discards)."""
     from econ.sources import census
 
     found = CensusRows()
-    parts: dict[str, list[pd.DataFrame]] = {}
-    for path in files:
+    for number, path in enumerate(files):
         name = label(path, root)
         frame = census.read(path, keep_aggregates=True)
         frame, dropped = _countries(frame, name)
@@ -108,12 +136,18 @@ def read_census_files(files: Sequence[Path], *, root: Path | None = None) -> Cen
             continue
         frame = frame.rename(columns={c: _SUFFIX.sub("", c) for c in frame.columns if _SUFFIX.search(c)})
         frame["source_file"] = name
-        parts.setdefault(kind, []).append(frame)
+        # Months as timestamps (Parquet has no period type); text columns as plain strings.
+        frame["period"] = frame["period"].dt.to_timestamp()
+        for column in frame.columns:
+            if not (pd.api.types.is_numeric_dtype(frame[column]) or column == "period"):
+                frame[column] = frame[column].astype(str).where(frame[column].notna(), None)
+        part = scratch / kind / f"{number:06d}.parquet"
+        part.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), part)
+        found.parts.setdefault(kind, []).append(part)
         found.files.setdefault(kind, []).append(name)
-    for panel_name, frames in parts.items():
-        data = pd.concat(frames, ignore_index=True)
-        _refuse_duplicates(data, panel_name)
-        found.rows[panel_name] = data
+    for panel in found.parts:
+        _refuse_duplicates(found.scan(panel), panel)
     return found
 
 
@@ -150,24 +184,29 @@ def _value(frame: pd.DataFrame) -> float:
     return 0.0
 
 
-def _refuse_duplicates(data: pd.DataFrame, kind: str) -> None:
+def _refuse_duplicates(rows: pl.LazyFrame, kind: str) -> None:
     """Two files with a row for the same line, partner and period: name both, and say how to choose."""
     key = ["commodity", "partner", "period"]
-    duplicated = data.duplicated(key, keep=False)
-    if not duplicated.any():
+    clashes = (
+        rows.group_by(key)
+        .agg(pl.len().alias("rows"), pl.col("source_file").unique().sort().alias("files"))
+        .filter(pl.col("rows") > 1)
+        .collect()
+    )
+    if clashes.is_empty():
         return
-    clash = data[duplicated]
-    first = clash.iloc[0]
-    same = clash[(clash[key] == first[key]).all(axis=1)]
-    sources = sorted(set(same["source_file"]))
-    where = f"{kind} line {first['commodity']}, partner {first['partner']}, {first['period']}"
+    total = int(clashes["rows"].sum())
+    first = clashes.sort(key).row(0, named=True)
+    sources = list(first["files"])
+    month = first["period"].strftime("%Y-%m")
+    where = f"{kind} line {first['commodity']}, partner {first['partner']}, {month}"
     if len(sources) == 1:
         raise InputFormatError(
             sources[0], f"duplicate row for {where}", expected="one row per line × country × period"
         )
     raise InputFormatError(
         sources[0],
-        f"the same rows are in {' and '.join(sources)} ({int(duplicated.sum()):,} rows, e.g. {where})",
+        f"the same rows are in {' and '.join(sources)} ({total:,} rows, e.g. {where})",
         expected="each month of each query in one file: delete one, or pick a vintage with "
         "`econ build --vintage NAME`",
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import polars as pl
 
 TOP = 10
 """How many of the largest unmatched codes are listed."""
@@ -40,6 +41,35 @@ def trade_coverage(panel: pd.DataFrame, *, product: str, period: str = "month") 
     if "duty" in panel.columns:
         record["duty"] = float(panel["duty"].sum(min_count=1)) if panel["duty"].notna().any() else None
     return record
+
+
+def trade_coverage_lazy(panel: pl.LazyFrame, *, product: str) -> dict[str, Any]:
+    """`trade_coverage` of a monthly panel too large to hold, computed by polars over its files."""
+    totals = (
+        panel.select(
+            pl.len().alias("rows"),
+            pl.col("month").min().alias("first"),
+            pl.col("month").max().alias("last"),
+            pl.col(product).n_unique().alias("products"),
+            pl.col("value").sum().alias("value"),
+            pl.col("duty").sum().alias("duty"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    by_partner = panel.group_by("partner").agg(pl.col("value").sum()).sort("value", descending=True).collect()
+    return {
+        "rows": int(totals["rows"]),
+        "partners": by_partner.height,
+        "partner_codes": [str(code) for code in by_partner["partner"]],
+        "period": [totals["first"].strftime("%Y-%m"), totals["last"].strftime("%Y-%m")]
+        if totals["rows"]
+        else ["", ""],
+        "products": int(totals["products"]),
+        "level": product,
+        "value": float(totals["value"] or 0.0),
+        "duty": float(totals["duty"]) if totals["duty"] is not None else None,
+    }
 
 
 def unmatched_lines(imports: pd.DataFrame, lines: pd.DataFrame) -> dict[str, Any]:

@@ -70,9 +70,16 @@ def trade_keys(raw: pd.DataFrame) -> pd.DataFrame:
             "chapter": hs10.str[:2],
             "partner": raw["partner"].astype(str),
             "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
-            "month": raw["period"].dt.to_timestamp(),
+            "month": months(raw["period"]),
         }
     )
+
+
+def months(period: pd.Series) -> pd.Series:
+    """First days of months, from the readers' monthly periods or the timestamps the build stores."""
+    if isinstance(period.dtype, pd.PeriodDtype):
+        return period.dt.to_timestamp()
+    return pd.to_datetime(period)
 
 
 def month_id(month: pd.Series) -> pd.Series:
@@ -80,8 +87,20 @@ def month_id(month: pd.Series) -> pd.Series:
     return (month.dt.year * 12 + month.dt.month - 1).astype("int32")
 
 
-def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    """The imports panel from Census imports/hs rows and the HTS lines (see econ.panel.schemas)."""
+def imports_panel(
+    raw: pd.DataFrame,
+    lines: pd.DataFrame,
+    *,
+    schedule: Any = None,
+    product_ids: pd.Series | None = None,
+    partner_ids: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The imports panel from Census imports/hs rows and the HTS lines (see econ.panel.schemas).
+
+    A build that makes the panel a year at a time passes the `schedule` it built once from `lines`, and the
+    integer ids of every HS10 code and partner of the whole dataset (code → id), so that ids mean the
+    same in every year; without them they are numbered over `raw` alone.
+    """
     panel = trade_keys(raw).assign(**_values(raw))
     with np.errstate(divide="ignore", invalid="ignore"):
         quantity = panel["quantity"].where(panel["quantity"] > 0)
@@ -93,7 +112,8 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
 
     # Specific and compound duties at their ad valorem equivalents from this panel's own unit values.
     ave = ad_valorem_equivalents(panel, lines)
-    rates = schedule_from_lines(lines).monthly_rates(panel[["hs10", "hs8", "partner", "month"]], ave=ave)
+    schedule = schedule if schedule is not None else schedule_from_lines(lines)
+    rates = schedule.monthly_rates(panel[["hs10", "hs8", "partner", "month"]], ave=ave)
     for layer in TARIFF_LAYERS:
         panel[layer] = rates[layer].to_numpy(dtype="float64")
     panel["statutory_rate"] = rates["total"].to_numpy(dtype="float64")
@@ -104,11 +124,17 @@ def imports_panel(raw: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
         panel[column] = rates[column].to_numpy(dtype=bool)
     panel["tariff_projection"] = rates["projection"].to_numpy(dtype=bool)
 
-    panel["product_id"] = pd.factorize(panel["hs10"], sort=True)[0].astype("int32")
-    panel["partner_id"] = pd.factorize(panel["partner"], sort=True)[0].astype("int16")
+    panel["product_id"] = _ids(panel["hs10"], product_ids).astype("int32")
+    panel["partner_id"] = _ids(panel["partner"], partner_ids).astype("int16")
     panel["month_id"] = month_id(panel["month"])
     panel = panel.sort_values(["hs10", "partner", "month"], ignore_index=True)
     return panel[list(IMPORTS_SCHEMA)]
+
+
+def _ids(codes: pd.Series, known: pd.Series | None) -> np.ndarray:
+    if known is None:
+        return np.asarray(pd.factorize(codes, sort=True)[0])
+    return codes.map(known).to_numpy()
 
 
 def _values(raw: pd.DataFrame) -> dict[str, pd.Series]:
@@ -166,7 +192,7 @@ def imports_naics_panel(raw: pd.DataFrame) -> pd.DataFrame:
             "naics_name": (names if names is not None else pd.Series("", index=raw.index)).astype(str),
             "partner": raw["partner"].astype(str),
             "partner_name": raw.get("partner_name", raw["partner"]).astype(str),
-            "month": raw["period"].dt.to_timestamp(),
+            "month": months(raw["period"]),
             "value": values["value"],
             "general_value": values["general_value"],
             "duty": values["duty"],

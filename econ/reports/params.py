@@ -41,6 +41,8 @@ from pydantic import (
 )
 
 from econ.errors import EconError, ParameterError
+from econ.estimate import ClusterColumn, PassthroughMeasure
+from econ.estimate import Outcome as DesignOutcome
 from econ.manifest import Dataset
 from econ.models.trade import PassthroughSetting
 
@@ -139,18 +141,21 @@ class GenevaReduction(NotebookParameters):
 
 
 class Passthrough(NotebookParameters):
-    """notebooks/passthrough.ipynb: pass-through, import demand, event study, the Geneva cut, diversion."""
+    """notebooks/passthrough.ipynb: pass-through, import demand, the 2025 design, inference, diversion."""
 
     notebook: ClassVar[str] = "passthrough"
-    reads: ClassVar[tuple[str, ...]] = ("imports",)
+    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
     reads_optional: ClassVar[tuple[str, ...]] = ("truth",)  # the demo world's true parameters
 
     horizon: Annotated[int, Field(ge=1)] = 12
-    cluster: str = "product_id"
-    """The column standard errors are clustered by (product_id, partner_id, hs6, ...)."""
-    event_pre: Annotated[int, Field(le=-1)] = -6
+    cluster: ClusterColumn = "product_id"
+    """The column standard errors are clustered by (econ.estimate.ClusterColumn)."""
+    measure: PassthroughMeasure = "statutory"
+    outcome: DesignOutcome = "value"
+    event_pre: Annotated[int, Field(le=-2)] = -6
     event_post: Annotated[int, Field(ge=0)] = 12
     threshold: Annotated[float, Field(ge=0.0)] = 0.05
+    bootstrap_reps: Annotated[int, Field(ge=99)] = 199
 
 
 class RareEarthRestrictions(NotebookParameters):
