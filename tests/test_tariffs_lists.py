@@ -148,6 +148,34 @@ def test_solar_safeguard_lines_against_the_hts_footnotes(shared_data: Path) -> N
     assert marked and marked <= covered, sorted(marked - covered)
 
 
+# CBP's CSMS message 66492057 (2025-10-14) on Proclamation 10976: the lines that enter under 9903.76.01
+# (softwood timber and lumber, 10%), 9903.76.02 (upholstered wooden seats, 25%) and 9903.76.03 (kitchen
+# cabinets and vanities, 25%), as CBP published them apart from the proclamation's annex coded here.
+CSMS_66492057 = {
+    "s232_lumber": {
+        "44031100", "44032101", "44032201", "44032301", "44032401", "44032501", "44032601", "44039901",
+        "44061100", "44069100", "44071100", "44071200", "44071300", "44071400", "44071900",
+    },
+    "s232_furniture_cabinets": {
+        "9401614011", "9401614031", "9401616011", "9401616031", "9403409060", "9403608093", "9403910080",
+    },
+}  # fmt: skip
+
+
+def test_wood_lines_are_those_of_cbp_csms_66492057() -> None:
+    coded = load_timeline().coverage_prefixes()
+    for group, published in CSMS_66492057.items():
+        assert set(coded[group]) == published, group  # precision and recall 1.00
+    lines = pd.DataFrame({"hs8": ["44071100", "94016140", "94016140", "94034090"], "mfn_ad_valorem": 0.0})
+    lines["hs10"] = ["4407110000", "9401614011", "9401614099", "9403409060"]
+    frame = lines[["hs8", "hs10"]].assign(partner="5700", date=pd.Timestamp("2025-10-14"))
+    out = Schedule(lines).rates(frame, layers=["section232"])
+    # Lumber 10%, upholstered seats 25%, a 9401.61.40 seat CBP does not name none, cabinets 25%.
+    assert list(out["section232"]) == [0.10, 0.25, 0.0, 0.25]
+    before = Schedule(lines).rates(frame.assign(date=pd.Timestamp("2025-10-13")), layers=["section232"])
+    assert (before["section232"] == 0).all()
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="China's retaliation is coded by US HS prefix (coverage.csv, check): the opening lines of two "
