@@ -4,17 +4,27 @@ The demo is calibrated to 2024 values and collected rates by chapter (FACTS §3)
 only the points that do not hinge on the share of 2017 trade on Section 301 lists are held to FACTS §2
 within 5 points; the others are strict xfails that say by how much they miss, and flip to failures (so
 someone looks) once the demo's weights are calibrated to them.
+
+The world is simulated and calibrated in memory, as `econ.demo.write` does before it writes the Census
+files, and the schedule read from the demo's HTS file: the weights are the world's own import values (the
+Census files round them and report a few zeros; `tests/test_panel.py` checks the written-and-built path).
+That keeps the file to seconds rather than the better part of a minute.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
 
+from econ import atomic
 from econ.tariffs import Schedule, average_tariff, base_year_weights, published_averages
 
-demo = pytest.importorskip("econ.demo")
-panel_module = pytest.importorskip("econ.panel")
+catalogue = pytest.importorskip("econ.demo.catalogue")
+world = pytest.importorskip("econ.demo.world")
+writers = pytest.importorskip("econ.demo.writers")
 
 CHINA = "5700"
 # FACTS §2 (PIIE, Bown): trade-weighted average US tariff on Chinese goods, as the package records it.
@@ -27,15 +37,13 @@ PIIE = {
 
 @pytest.fixture(scope="module")
 def us_on_china(tmp_path_factory: pytest.TempPathFactory) -> pd.Series:
-    home = tmp_path_factory.mktemp("econ_home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ECON_HOME", str(home))
-        from econ import paths
-
-        demo.write(scale=0.05)
-        panel_module.build(dataset="demo")
-        imports = panel_module.load("imports", dataset="demo")
-        schedule = Schedule.from_hts(sorted((paths.demo_dir() / "hts").glob("*.json")))
+    seed = 20250512  # econ.demo.write's default
+    products = catalogue.make_products(np.random.default_rng([seed, 0]), 0.05)
+    hts: Path = tmp_path_factory.mktemp("demo_hts") / "hts_2025_basic.json"
+    atomic.write_json(hts, writers.hts_lines(products), indent=None)
+    schedule = Schedule.from_hts([hts])
+    imports = world.simulate(seed=seed, truth=world.TrueParameters(), schedule=schedule, products=products)
+    world.calibrate(imports, products)  # rescales the import values in place to FACTS §3
     weights = base_year_weights(imports[imports["partner"] == CHINA], year=2017, code="hs10")
     averages = average_tariff(schedule, weights, dates=list(PIIE))
     return averages.set_index("date")["total"]

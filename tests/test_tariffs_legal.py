@@ -36,7 +36,9 @@ PRODUCTS: dict[str, tuple[str, list[str], float]] = {
     "car": ("87032301", [], 0.025),  # passenger cars 1.5-3 l: Section 232 autos, 2.5%
     "truck": ("87042301", [], 0.25),  # trucks GVW over 20 t: Section 232 (2025-11-01), 25%
     "lumber": ("44071100", [], 0.0),  # sawn pine: Section 232 lumber
-    "copper_wire": ("74081100", [], 0.03),  # refined copper wire: Section 232 copper, 3%
+    "copper_wire": ("74081160", [], 0.03),  # refined copper wire over 6 mm: Section 232 copper, 3%
+    "loader": ("84295110", [], 0.0),  # front-end shovel loaders: Section 232 inclusions of 2025-08-18
+    "seat": ("94017100", [], 0.0),  # upholstered seats with metal frames: inclusions, then Annex II
     "solar": ("85414300", [L3], 0.0),  # PV modules: Section 201, 2024 review 50% (China)
     "washer": ("84501100", [], 0.01),  # large residential washers: Section 201
     "crude": ("27090020", [], 0.0),  # crude petroleum: Canadian energy at 10%
@@ -130,7 +132,40 @@ CASES: list[tuple[str, str, str, float, str]] = [
     ("truck", JP, "2025-10-31", 0.25, "MFN 25% >= 15%: no reciprocal duty under Japan's all-in rate"),
     ("truck", JP, "2025-11-01", 0.50, "Section 232 trucks 25%, Proclamation 10984"),
     ("nails", JP, "2026-04-05", 0.50, "232 steel derivatives (Proclamation 9980) at 50% since 2025-06-04"),
-    ("nails", JP, "2026-04-06", 0.25, "2026-04-06 annexes: derivatives in Annex I-B 25% (check annex)"),
+    (
+        "nails",
+        JP,
+        "2026-04-06",
+        0.50,
+        "2026-04-06 annexes: 7317.00.55 listed in Annex I-A, 50% on full value",
+    ),
+    ("copper_wire", JP, "2025-07-31", 0.13, "MFN 3% + reciprocal baseline 10% (EO 14257); copper from 08-01"),
+    (
+        "copper_wire",
+        JP,
+        "2025-08-01",
+        0.53,
+        "Proclamation 10962, US note 36(b): 7408.11.60 copper 50%; no reciprocal",
+    ),
+    ("copper_wire", JP, "2026-04-06", 0.53, "2026-04-06 annexes: 7408.11.60 in Annex I-A, 50% on full value"),
+    ("loader", VN, "2025-08-17", 0.20, "Reciprocal 20% (EO 14326); the inclusions take effect 2025-08-18"),
+    (
+        "loader",
+        VN,
+        "2025-08-18",
+        0.35,
+        "90 FR 40326: 8429.51.10 a steel derivative, 50% on its steel content (half the value (check)); "
+        "the reciprocal 20% on the rest (US note 2(v))",
+    ),
+    (
+        "loader",
+        VN,
+        "2026-04-06",
+        0.25,
+        "8429.51.10 in Annex I-B: 25% on full value; no Section 122 on 232 goods",
+    ),
+    ("seat", VN, "2026-04-05", 0.30, "Inclusions: 50% on half the value; Section 122 10% on the rest"),
+    ("seat", VN, "2026-04-06", 0.10, "9401.71.00 in Annex II: out of Section 232; Section 122 10%"),
     # Vietnam
     ("toy", VN, "2025-04-08", 0.10, "Baseline 10%, EO 14257"),
     ("toy", VN, "2025-04-09", 0.46, "EO 14257 Annex I: Vietnam 46% on 2025-04-09"),

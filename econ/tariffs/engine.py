@@ -44,7 +44,14 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ScenarioError, SchemaError
-from econ.tariffs.products import Products, build_products, index_codes, revision_dates
+from econ.tariffs.products import (
+    Products,
+    build_products,
+    factorize_codes,
+    index_codes,
+    revision_dates,
+)
+from econ.tariffs.rows import RowTables, evaluate_rows
 from econ.tariffs.scenarios import Scenario, load_scenario
 from econ.tariffs.stacking import (
     ORIGIN,
@@ -57,6 +64,7 @@ from econ.tariffs.stacking import (
 from econ.tariffs.timeline import (
     ALL_IN,
     EXCLUSION_LAYER,
+    EXCLUSIVE_FAMILIES,
     S301_EXCLUSION_HEADINGS,
     S301_LISTS,
     Timeline,
@@ -68,6 +76,7 @@ log = logging.getLogger(__name__)
 
 Flow = Literal["imports", "exports"]
 IeepaEnd = Literal["collection", "ruling"]
+LayerDtype = Literal["float64", "float32"]
 OUTPUT_LAYERS: tuple[str, ...] = ("mfn", *US_LAYERS, "china_retaliation")
 FLAG_COLUMNS: tuple[str, ...] = ("mfn_is_ave", "de_minimis", "projection")
 _PREFERENCE_LAYERS = ("ieepa_fentanyl", "section122", "section301_forced_labour")
@@ -179,6 +188,7 @@ class Schedule:
         ieepa_end: IeepaEnd = "collection",
         ave: pd.DataFrame | None = None,
         layers: Sequence[str] | None = None,
+        dtype: LayerDtype = "float64",
     ) -> pd.DataFrame:
         """The frame with one column per layer, ``total`` and the flags (module docstring), on each row's
         ``date``.
@@ -188,10 +198,19 @@ class Schedule:
         imports from `partner` or US exports to it. `ieepa_end` ends the IEEPA duties on the day collection
         stopped (2026-02-24, the default) or on the day of the ruling (2026-02-20). `ave` takes ad valorem
         equivalents of specific duties (`econ.tariffs.ave.ad_valorem_equivalents`). `layers` limits the
-        layer columns returned (``total`` is always the full stack).
+        layer columns returned (``total`` is always the full stack). `dtype` is that of the layer columns
+        (``float32`` halves their memory on large panels; ``total`` and ``total_after_preferences`` stay
+        float64).
         """
         return self._evaluate(
-            frame, scenario=scenario, flow=flow, time="date", ieepa_end=ieepa_end, ave=ave, layers=layers
+            frame,
+            scenario=scenario,
+            flow=flow,
+            time="date",
+            ieepa_end=ieepa_end,
+            ave=ave,
+            layers=layers,
+            dtype=dtype,
         )
 
     def monthly_rates(
@@ -203,12 +222,20 @@ class Schedule:
         ieepa_end: IeepaEnd = "collection",
         ave: pd.DataFrame | None = None,
         layers: Sequence[str] | None = None,
+        dtype: LayerDtype = "float64",
     ) -> pd.DataFrame:
         """As `rates`, for a ``month`` column (first day of the month): each layer is its average over
         the days of the month, weighted by days in force (May 2025 for China: 13 days at 125% reciprocal,
         18 at 10%). ``total`` is the sum of the averaged layers."""
         return self._evaluate(
-            frame, scenario=scenario, flow=flow, time="month", ieepa_end=ieepa_end, ave=ave, layers=layers
+            frame,
+            scenario=scenario,
+            flow=flow,
+            time="month",
+            ieepa_end=ieepa_end,
+            ave=ave,
+            layers=layers,
+            dtype=dtype,
         )
 
     # ----------------------------------------------------------------------------------------------
@@ -238,9 +265,12 @@ class Schedule:
         ieepa_end: IeepaEnd,
         ave: pd.DataFrame | None,
         layers: Sequence[str] | None,
+        dtype: LayerDtype,
     ) -> pd.DataFrame:
         if flow not in get_args(Flow):
             raise ScenarioError(f"flow={flow!r}: expected one of {get_args(Flow)}")
+        if dtype not in get_args(LayerDtype):
+            raise SchemaError(f"rates(): dtype={dtype!r}: expected one of {get_args(LayerDtype)}")
         missing = [c for c in ("partner", time) if c not in frame.columns]
         if "hs8" not in frame.columns and "hs10" not in frame.columns:
             missing.append("hs8 or hs10")
@@ -254,9 +284,8 @@ class Schedule:
 
         product_codes, uniques, positions, diagnostics = index_codes(frame, self.products)
         classes, members = self._product_classes(uniques, positions, compiled)
-        partner_idx, partner_values = pd.factorize(frame["partner"], sort=False)
+        partner_idx, partner_uniques = factorize_codes(frame["partner"])
         partner_idx = partner_idx.astype(np.int32)
-        partner_uniques = pd.Index(partner_values).astype(str)
         if (partner_idx < 0).any():
             raise SchemaError("rates(): missing partners in the frame")
         lookup = {code: i + 1 for i, code in enumerate(compiled.partner_codes)}
@@ -272,17 +301,14 @@ class Schedule:
         table["_stack_after_preferences"] = sum(
             (table.get(f"{layer}_after_preferences", table[layer]) for layer in summed), blank
         )
-        row_key = classes.astype(np.int32)[product_codes] * np.int32(n_pc)
-        row_key += partner_class[partner_idx]
-
         # Times stay in the column's own unit (nanoseconds, seconds…): the grid is converted to it, not the
         # rows to days.
         ticks, per_day = _ticks(frame[time], time)
         n = len(frame)
         if time == "date":
-            period = (np.searchsorted(compiled.grid * per_day, ticks, side="right") - 1).astype(np.int32)
-            n_periods = len(compiled.grid)
-            tables = table
+            bounds = compiled.grid * per_day
+            tables: dict[str, np.ndarray] = table
+            period_start = period_end = np.zeros(0, dtype=np.int64)
         else:
             # A month is [its first day, the next month's first day), whatever day the column carries.
             low = np.datetime64(int(ticks.min() // per_day), "D").astype("datetime64[M]")
@@ -290,93 +316,126 @@ class Schedule:
             span = np.arange(low, high + 1)
             period_end = (span + 1).astype("datetime64[D]").astype(np.int64)
             period_start = span.astype("datetime64[D]").astype(np.int64)
-            period = (np.searchsorted(period_start * per_day, ticks, side="right") - 1).astype(np.int32)
-            n_periods = len(period_start)
+            bounds = period_start * per_day
             # Day-weighted month averages of every table, computed when first asked for.
             tables = _Averaged(table, _month_weights(compiled.grid, period_start, period_end))
-        flat = row_key * np.int32(n_periods)
-        flat += period
+        us = flow == "imports"
 
-        def gather(key: str) -> np.ndarray:
-            return tables[key].ravel()[flat]
-
-        # MFN of the revision in force (monthly: on the month's first day), decided per distinct code (and
-        # period), then looked up row by row.
+        # MFN of the revision in force (monthly: on the month's first day), per distinct code and revision;
+        # the row loop picks the revision of each row's date.
         found = positions >= 0
         safe = np.maximum(positions, 0)
-        n_codes = len(positions)
-        if flow != "imports":
-            mfn = np.zeros(n)
-        elif len(self.products.revision_names) == 1:
-            mfn = np.where(found, self.products.mfn[0][safe], 0.0)[product_codes]
+        if not us:
+            mfn_table = np.zeros((1, len(positions)))
+            revision_bounds = np.array([ORIGIN * per_day], dtype=np.int64)
         else:
-            by_code = np.where(found[None, :], self.products.mfn[:, safe], 0.0)  # (revisions, codes)
-            if time == "date":
-                revision = self.products.revision_at(ticks // per_day)
-            else:
-                revision = self.products.revision_at(period_start)[period]
-            mfn = by_code.ravel()[revision.astype(np.int64) * n_codes + product_codes]
-            del revision
-        mfn_ave = np.zeros(n)
-        is_ave = np.zeros(n, dtype=bool)
-        if ave is not None and flow == "imports":
+            mfn_table = np.where(found[None, :], self.products.mfn[:, safe], 0.0)  # (revisions, codes)
+            revision_bounds = self.products.revision_days * per_day
+        mfn_rows = np.zeros(0)
+        mfn_ave = is_ave = None
+        if ave is not None and us:
             # A specific or compound rate: its ad valorem equivalent replaces the ad valorem part alone.
+            period = np.searchsorted(bounds, ticks, side="right") - 1
+            if time == "date":
+                revision = np.searchsorted(revision_bounds, ticks, side="right") - 1
+            else:
+                revision = np.searchsorted(revision_bounds, bounds[period], side="right") - 1
+            mfn = mfn_table[np.maximum(revision, 0), product_codes]
             non_adv = (found & self.products.non_ad_valorem[safe])[product_codes]
             start_days = ticks // per_day if time == "date" else period_start[period]
             equivalent = _lookup_ave(frame, ave, start_days)
             is_ave = non_adv & ~np.isnan(equivalent)
             mfn_ave = np.where(is_ave, equivalent - mfn, 0.0)
-            mfn = np.where(is_ave, equivalent, mfn)
-        result: dict[str, np.ndarray] = {}
-        if "mfn" in wanted:
-            result["mfn"] = mfn
-        # The stack without MFN and all-in rates is summed per class before the rows are touched.
-        us = flow == "imports"
-        total = mfn + gather("_stack")
-        if us and "mfn_preference" in tables:
-            after = mfn * (1.0 - gather("mfn_preference")) + gather("_stack_after_preferences")
-        else:
-            after = mfn + gather("_stack_after_preferences")
-        for layer in OUTPUT_LAYERS[1:]:
-            if layer in wanted:
-                result[layer] = gather(layer) if table[layer].any() else np.zeros(n)
-        for all_in, target in ALL_IN.items():
-            if not us or not tables[f"{all_in}_weight"].any():
-                continue
-            # The all-in level on the days it is in force (exact while it does not change within a
-            # month, as in every timeline row so far), less MFN, on the value it applies to; only the
-            # rows of classes where it applies are touched.
-            applies = np.asarray((tables[f"{all_in}_weight"] > 0).any(axis=1))[row_key]
-            rows = np.flatnonzero(applies)
-            sub = flat[rows]
-            weight = tables[f"{all_in}_weight"].ravel()[sub]
-            active = tables[f"{all_in}_active"].ravel()[sub]
+            mfn_rows = np.where(is_ave, equivalent, mfn)
+            del period, revision, mfn, non_adv, start_days, equivalent
+
+        # The layer columns the loop fills: those asked for that are not zero for this panel, those an
+        # all-in rate adds to, MFN, and the exclusion share; every other column is one shared zero array.
+        all_in = [(name, target) for name, target in ALL_IN.items() if us and tables[f"{name}_weight"].any()]
+        filled = [
+            layer
+            for layer in (*OUTPUT_LAYERS, EXCLUSION_LAYER)
+            if (layer in wanted or layer == EXCLUSION_LAYER)
+            and (layer == "mfn" or table[layer].any() or any(target == layer for _, target in all_in))
+        ]
+        width = tables["_stack"].size
+        layer_rows = np.zeros((len(filled), width))
+        for j, layer in enumerate(filled):
+            if layer != "mfn":
+                layer_rows[j] = tables[layer].ravel()
+        levels = np.zeros((len(all_in), width))
+        weights = np.zeros((len(all_in), width))
+        for a, (name, _) in enumerate(all_in):
+            # The all-in level on the days it is in force (exact while it does not change within a month,
+            # as in every timeline row so far).
+            active = tables[f"{name}_active"].ravel()
             with np.errstate(invalid="ignore", divide="ignore"):
-                level = np.where(
-                    active > 0, tables[all_in].ravel()[sub] / np.where(active > 0, active, 1.0), 0
-                )
-            extra = weight * np.maximum(level - mfn[rows], 0.0)
-            total[rows] += extra
-            after[rows] += extra
-            if target in wanted:
-                result[target][rows] += extra
-        result["total"] = total
-        result["total_after_preferences"] = after
-        result["section301_exclusion"] = (
-            gather(EXCLUSION_LAYER) if tables[EXCLUSION_LAYER].any() else np.zeros(n)
-        )
-        result["mfn_ave"] = mfn_ave
-        result["mfn_is_ave"] = is_ave
-        # De minimis and projection are decided per partner and period, then looked up.
+                levels[a] = np.where(active > 0, tables[name].ravel() / np.where(active > 0, active, 1.0), 0)
+            weights[a] = tables[f"{name}_weight"].ravel()
         china = np.isin(np.asarray(partner_uniques, dtype=object), _CHINA_HK)
         ended = np.where(china, compiled.de_minimis_china_day, compiled.de_minimis_all_day)
-        if time == "date":
-            result["de_minimis"] = ticks < (ended * per_day)[partner_idx]
-            projection = ticks >= (compiled.known_through_day + 1) * per_day
-        else:
-            open_table = (period_end[None, :] <= ended[:, None]).ravel()
-            result["de_minimis"] = open_table[partner_idx.astype(np.int64) * n_periods + period]
-            projection = ((period_end - 1) > compiled.known_through_day)[period]
+        by_period = time != "date"
+        # Every period and revision starts on a whole day: look each day of the panel's span up once.
+        first_day, last_day = int(ticks.min() // per_day), int(ticks.max() // per_day)
+        span = np.arange(first_day, last_day + 1, dtype=np.int64)
+        period_of_day = np.searchsorted(bounds // per_day, span, side="right") - 1
+        revision_days = revision_bounds // per_day
+        on = (bounds // per_day)[period_of_day] if by_period else span
+        revision_of_day = np.maximum(np.searchsorted(revision_days, on, side="right") - 1, 0)
+        row_tables = RowTables(
+            class_of_code=classes.astype(np.int32),
+            class_of_partner=partner_class,
+            n_partner_classes=n_pc,
+            n_periods=len(bounds),
+            bounds=np.ascontiguousarray(bounds, dtype=np.int64),
+            revision_bounds=np.ascontiguousarray(revision_bounds, dtype=np.int64),
+            revision_at_period_start=by_period,
+            per_day=per_day,
+            first_day=first_day,
+            period_of_day=period_of_day.astype(np.int32),
+            revision_of_day=revision_of_day.astype(np.int32),
+            mfn_table=np.ascontiguousarray(mfn_table, dtype=np.float64),
+            mfn_rows=mfn_rows,
+            stack=np.ascontiguousarray(tables["_stack"].ravel()),
+            stack_after=np.ascontiguousarray(tables["_stack_after_preferences"].ravel()),
+            mfn_preference=(
+                np.ascontiguousarray(tables["mfn_preference"].ravel())
+                if us and "mfn_preference" in tables
+                else np.zeros(0)
+            ),
+            layers=layer_rows,
+            mfn_layer=filled.index("mfn") if "mfn" in filled else -1,
+            all_in_level=levels,
+            all_in_weight=weights,
+            all_in_layer=np.array(
+                [filled.index(target) if target in filled else -1 for _, target in all_in], dtype=np.int64
+            ),
+            all_in_any=(weights != 0).any(axis=0),
+            de_minimis_by_period=by_period,
+            de_minimis_open=(
+                period_end[None, :] <= ended[:, None] if by_period else np.zeros((0, 0), dtype=bool)
+            ),
+            de_minimis_end=(ended * per_day).astype(np.int64),
+            projection_by_period=(
+                (period_end - 1) > compiled.known_through_day if by_period else np.zeros(0, dtype=bool)
+            ),
+            projection_from=int((compiled.known_through_day + 1) * per_day),
+        )
+        total, after, block, de_minimis, projection = evaluate_rows(
+            product_codes, partner_idx, ticks, row_tables, layer_dtype=np.dtype(dtype).type
+        )
+        zeros = np.zeros(n, dtype=dtype)
+        result: dict[str, np.ndarray] = {}
+        for layer in OUTPUT_LAYERS:
+            if layer in wanted:
+                result[layer] = block[filled.index(layer)] if layer in filled else zeros
+        result["total"] = total
+        result["total_after_preferences"] = after
+        excluded = filled.index(EXCLUSION_LAYER) if EXCLUSION_LAYER in filled else -1
+        result["section301_exclusion"] = block[excluded] if excluded >= 0 else zeros
+        result["mfn_ave"] = mfn_ave.astype(dtype, copy=False) if mfn_ave is not None else zeros
+        result["mfn_is_ave"] = is_ave if is_ave is not None else np.zeros(n, dtype=bool)
+        result["de_minimis"] = de_minimis
         result["projection"] = projection
         if projection.any():
             log.warning(
@@ -427,14 +486,24 @@ class Schedule:
             for prefix in prefixes:
                 by_prefix.setdefault(prefix, []).append(column[name])
         lengths = sorted({len(prefix) for prefix in by_prefix})
+        # Groups of an exclusive family (the 2026 Section 232 annexes) partition the lines: a code is in
+        # the one whose prefix matches it most closely (8703 is Annex II, 8703.21.01 Annex I-B).
+        exclusive = np.array([g.startswith(EXCLUSIVE_FAMILIES) for g in groups], dtype=bool)
         for i, code in enumerate(codes):
             for candidate in (code, *self.products.mapped.get(code, ())):
+                closest: list[int] = []
                 for n in lengths:
                     if len(candidate) < n:
                         break
                     hit = by_prefix.get(candidate[:n])
-                    if hit is not None:
-                        member[i, hit] = True
+                    if hit is None:
+                        continue
+                    family = [j for j in hit if exclusive[j]]
+                    if family:
+                        closest = family
+                    member[i, [j for j in hit if not exclusive[j]]] = True
+                if closest:
+                    member[i, closest] = True
         packed = np.packbits(member, axis=1)
         classes, _ = pd.factorize(pd.Series([row.tobytes() for row in packed], dtype=object))
         representative = pd.Series(np.arange(len(codes))).groupby(classes).first().to_numpy()

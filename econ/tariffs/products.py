@@ -221,7 +221,7 @@ def index_codes(
     revision), and a report of what was not matched."""
     known = products.codes
     if "hs10" in frame.columns:
-        idx10, u10 = _factorize_codes(frame["hs10"])
+        idx10, u10 = factorize_codes(frame["hs10"])
         in_schedule = known.get_indexer(u10) >= 0
         in_map = np.array([code in products.mapped for code in u10], dtype=bool)
         usable = np.append(in_schedule | in_map, False)
@@ -232,7 +232,7 @@ def index_codes(
             fell_back = 0
         else:
             if "hs8" in frame.columns:
-                idx8, u8 = _factorize_codes(frame["hs8"])
+                idx8, u8 = factorize_codes(frame["hs8"])
             else:
                 # The HS8 of each distinct HS10 (missing HS10 rows have no HS8 to fall back to).
                 heads = pd.Index(u10.str.slice(0, 8))
@@ -244,7 +244,7 @@ def index_codes(
             uniques = list(u10) + list(u8)
             fell_back = int(fallback.sum())
     else:
-        idx8, u8 = _factorize_codes(frame["hs8"])
+        idx8, u8 = factorize_codes(frame["hs8"])
         codes = idx8.astype(np.int32)
         uniques = list(u8)
         fell_back = 0
@@ -271,9 +271,12 @@ def index_codes(
     return codes, uniques, positions, report
 
 
-def _factorize_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+def factorize_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes and distinct values (as str) of a code column; a categorical column is not
     converted row by row (a 40-million-row panel keeps its codes)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # The categories are the distinct values already (unused ones cost a lookup each, not a row).
+        return np.asarray(column.cat.codes), pd.Index(column.cat.categories.astype(str), dtype=object)
     idx, uniques = pd.factorize(column, sort=False)
     return np.asarray(idx), pd.Index(pd.Index(uniques).astype(str), dtype=object)
 

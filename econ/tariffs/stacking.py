@@ -182,17 +182,26 @@ def layer_table(
     def combine(
         layer: str, *, blanket: bool | None = None, scale: dict[str, np.ndarray] | None = None
     ) -> np.ndarray:
+        # Only the member classes of a coverage group are touched (rates are never negative, so the
+        # others would take max(x, 0) = x).
         out = np.zeros(shape)
         for (step_layer, coverage), step in steps.items():
             if step_layer != layer or (blanket is not None and (coverage == "all") != blanket):
                 continue
-            contribution = np.where(member(coverage)[:, None, None], step[None, :, :], 0.0)
+            contribution = step[None, :, :]
             if scale is not None and coverage in scale:
                 contribution = contribution * scale[coverage][None, None, :]
+            if coverage == "all":
+                if layer == "china_retaliation":
+                    out += contribution
+                else:
+                    np.maximum(out, contribution, out=out)
+                continue
+            inside = np.flatnonzero(member(coverage))
             if layer == "china_retaliation":
-                out += contribution
+                out[inside] += contribution
             else:
-                np.maximum(out, contribution, out=out)
+                out[inside] = np.maximum(out[inside], contribution)
         return out
 
     after_full = compiled.grid >= compiled.full_value_day
@@ -208,10 +217,11 @@ def layer_table(
     for (layer, coverage), step in steps.items():
         if layer not in ("section232", "section232_all_in"):
             continue
-        active = member(coverage)[:, None, None] & (step[None, :, :] > 0)
+        inside = np.flatnonzero(member(coverage))
+        active = np.broadcast_to(step[None, :, :] > 0, (len(inside), *step.shape))
         charged = shares.get(coverage, np.ones(n_int))
-        np.maximum(covered, np.where(active, charged[None, None, :], 0.0), out=covered)
-        in_scope |= active
+        covered[inside] = np.maximum(covered[inside], np.where(active, charged[None, None, :], 0.0))
+        in_scope[inside] |= active
 
     layers: dict[str, np.ndarray] = {}
     for layer in DUTY_LAYERS:

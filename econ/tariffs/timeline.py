@@ -66,6 +66,10 @@ ALL_IN: dict[str, str] = {
     "forced_labour_all_in": "section301_forced_labour",
     "section232_all_in": "section232",
 }
+# Coverage groups whose names start so form a partition of the lines: a line belongs to the one whose prefix
+# matches it most closely (the Section 232 annexes of 2026-04-06 list 8703 in Annex II and 8703.21.01 in
+# Annex I-B).
+EXCLUSIVE_FAMILIES: tuple[str, ...] = ("s232_annex_",)
 # The share of a Section 301 line's value under a product exclusion while it is in force (not a duty).
 EXCLUSION_LAYER = "section301_exclusion"
 LAYERS: tuple[str, ...] = (*DUTY_LAYERS, *EXEMPTIONS, *ALL_IN, EXCLUSION_LAYER)
