@@ -58,6 +58,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    # jsonschema (under nbformat) imports rfc3987_syntax when installed, which compiles a grammar for
+    # seconds; it only checks "iri" formats, which no notebook schema uses (econ.reports.worker does the
+    # same in its worker processes)
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from econ import reports
 
     outcome = reports.run_reports(

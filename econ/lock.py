@@ -46,6 +46,13 @@ def lock_timeout() -> float:
     return value
 
 
+def _locked_message(home: os.PathLike[str], timeout: float) -> str:
+    return (
+        f"{home} is locked by another econ build or report (waited {timeout:g} s); "
+        f"let it finish, then run again (or set {TIMEOUT_ENV} to wait longer)"
+    )
+
+
 @contextlib.contextmanager
 def home_lock(task: str, *, timeout: float | None = None) -> Iterator[None]:
     """Hold the ECON_HOME write lock for the block; `task` names the holder in messages.
@@ -59,6 +66,8 @@ def home_lock(task: str, *, timeout: float | None = None) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
+        if timeout <= 0:  # no wait to announce: the one line is the error below
+            raise LockedError(_locked_message(home, timeout)) from None
         print(
             f"econ {task}: another econ build or report is writing to {home}; waiting up to {timeout:g} s "
             f"({TIMEOUT_ENV} sets how long)",
@@ -68,10 +77,7 @@ def home_lock(task: str, *, timeout: float | None = None) -> Iterator[None]:
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
-            raise LockedError(
-                f"{home} is locked by another econ build or report (waited {timeout:g} s); "
-                f"let it finish, then run again (or set {TIMEOUT_ENV} to wait longer)"
-            ) from None
+            raise LockedError(_locked_message(home, timeout)) from None
     try:
         yield
     finally:

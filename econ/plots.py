@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -28,7 +29,9 @@ MILESTONES: tuple[tuple[str, str], ...] = (
 
 
 def use_house_style() -> None:
-    """Apply the house style to every figure that follows."""
+    """Apply the house style to every figure that follows; in a notebook, every matplotlib figure shown
+    without `show` still gets alt text on the page (made from its titles and axis labels)."""
+    _alt_text_for_every_figure()
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=0.95)
     plt.rcParams.update(
         {
@@ -41,6 +44,43 @@ def use_house_style() -> None:
             "legend.frameon": False,
         }
     )
+
+
+def describe(figure: Figure) -> str:
+    """Alt text made from a figure's own words: its titles and axis labels (`show` takes a better one)."""
+    parts = []
+    title = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
+    if title:
+        parts.append(title)
+    for ax in figure.axes:
+        bits = [ax.get_title() or ax.get_title(loc="left")]
+        if ax.get_ylabel():
+            bits.append(f"vertical axis: {ax.get_ylabel()}")
+        if ax.get_xlabel():
+            bits.append(f"horizontal axis: {ax.get_xlabel()}")
+        parts.append("; ".join(bit for bit in bits if bit))
+    text = ". ".join(part for part in parts if part)
+    return f"Chart: {text}." if text else "Chart (no title or axis labels)."
+
+
+def _alt_text_for_every_figure() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def as_html(figure: Figure) -> str:
+        from econ import formatting
+        from econ.reports.render import data_uri
+
+        alt = describe(figure)
+        image = f'<img src="{data_uri(_png(figure), "image/png")}" alt="{formatting.html(alt)}">'
+        return f'<figure class="econ-figure">{image}</figure>'
+
+    shell.display_formatter.formatters["text/html"].for_type(Figure, as_html)
 
 
 def label_synthetic(figure: Figure, dataset: str) -> None:
@@ -137,3 +177,147 @@ def published_comparison(
                        s=36, label=f"{key} (published)")  # fmt: skip
     ax.legend(loc="upper left", fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
+
+
+# ------------------------------------------------------------------------ figures on the page
+#
+# Every figure reaches the page through `show` (matplotlib) or `chart` (Vega-Lite, interactive): a
+# <figure> with alt text, a caption, and the data behind it as a CSV download embedded in the page.
+# Interactive charts are Vega-Lite specifications (written with Altair or as dicts), drawn in the browser
+# by the Vega library that econ.reports.render embeds in the page (no network); each carries a static PNG
+# of itself (rendered offline by vl-convert), shown until the library has drawn the chart — and for good
+# where scripts do not run (JupyterLab's untrusted output, a mail client's preview).
+
+CHART_CLASS = "econ-chart"
+
+_BOOT = """(function () {
+  document.querySelectorAll(".econ-chart").forEach(function (box) {
+    var spec = JSON.parse(document.getElementById(box.dataset.spec).textContent);
+    var target = box.querySelector(".econ-live");
+    vegaEmbed(target, spec, {actions: false, renderer: "svg"}).then(function () {
+      box.classList.add("econ-drawn");
+      var svg = target.querySelector("svg");
+      if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", box.dataset.alt); }
+    }).catch(function (error) { console.warn("chart left as its static image: " + error); });
+  });
+})();"""
+
+
+def _vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script (vl-convert bundles them offline; 0.9 MB), cached
+    under ECON_HOME/.cache by vl-convert's version, since bundling takes seconds."""
+    from importlib.metadata import version
+
+    import vl_convert
+
+    from econ import atomic, paths
+
+    cache = paths.home() / ".cache" / f"vega-bundle-{version('vl-convert-python')}-ascii.js"
+    if cache.is_file():
+        return cache.read_text(encoding="utf-8")
+    # "</script" inside the library would end the page's <script> element early, and the browser hashes
+    # a script's text as it decoded it (the page's policy admits the library by that hash): so the text
+    # is made plain ASCII, each other character escaped as JavaScript reads it inside the strings where
+    # the library has them ("…" as "\u2026"), and "</" is written "<\/", the same text to JavaScript.
+    library = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub omits snippet's default
+    bundle = library.encode("ascii", "backslashreplace").decode("ascii")
+    bundle = bundle.replace("</script", "<\\/script")
+    with contextlib.suppress(OSError):  # a read-only home still renders, only slower
+        atomic.write_text(cache, bundle)
+    return bundle
+
+
+_SCRIPTS: list[str] = []
+
+
+def chart_scripts() -> list[str]:
+    """The scripts a page with charts needs, in order (the renderer embeds them and admits them by hash)."""
+    if not _SCRIPTS:
+        _SCRIPTS.extend([_vega_bundle(), _BOOT])
+    return list(_SCRIPTS)
+
+
+def _csv_link(data: pd.DataFrame, name: str) -> str:
+    from econ.reports.render import download_link
+
+    text = data.to_csv(index=not isinstance(data.index, pd.RangeIndex)).encode("utf-8")
+    return download_link(text, filename=f"{name}.csv", mime="text/csv", label="Download the data (CSV)")
+
+
+def _figure_html(inner: str, *, alt: str, caption: str, data: pd.DataFrame | None, name: str) -> str:
+    from econ import formatting
+
+    parts = [formatting.html(caption or alt)]
+    if data is not None:
+        parts.append(_csv_link(data, name))
+    return f'<figure class="econ-figure">{inner}<figcaption>{" ".join(parts)}</figcaption></figure>'
+
+
+class PageFigure:
+    """A figure as the page shows it (IPython displays it through `_repr_mimebundle_`)."""
+
+    def __init__(self, html: str, alt: str, png: bytes | None = None) -> None:
+        self.html, self.alt, self.png = html, alt, png
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        import base64
+
+        bundle: dict[str, object] = {"text/html": self.html, "text/plain": self.alt}
+        if self.png is not None:
+            bundle["image/png"] = base64.b64encode(self.png).decode()
+        return bundle
+
+
+def _png(figure: Figure) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def show(
+    figure: Figure, *, alt: str, caption: str = "", data: pd.DataFrame | None = None, name: str = "figure"
+) -> PageFigure:
+    """A matplotlib figure for the page: embedded PNG with `alt` text, a caption, the data as CSV.
+
+    Closes the figure (so the inline backend does not show it a second time, without its alt text)."""
+    from econ import formatting
+    from econ.reports.render import data_uri
+
+    if not alt.strip():
+        raise ValueError("a figure needs alt text: one sentence saying what it shows")
+    png = _png(figure)
+    plt.close(figure)
+    image = f'<img src="{data_uri(png, "image/png")}" alt="{formatting.html(alt)}">'
+    return PageFigure(_figure_html(image, alt=alt, caption=caption, data=data, name=name), alt, png)
+
+
+def chart(
+    spec: object, *, alt: str, caption: str = "", data: pd.DataFrame | None = None, name: str = "chart"
+) -> PageFigure:
+    """An interactive Vega-Lite chart (an Altair chart or a spec dict) for the page, with a static PNG
+    of itself as fallback, `alt` text, a caption and the data as CSV (see the comment above)."""
+    import json
+    import uuid
+
+    import vl_convert
+
+    from econ import formatting
+    from econ.reports.render import data_uri
+
+    if not alt.strip():
+        raise ValueError("a chart needs alt text: one sentence saying what it shows")
+    as_dict = spec.to_dict() if hasattr(spec, "to_dict") else dict(spec)  # type: ignore[call-overload]
+    png = bytes(vl_convert.vegalite_to_png(as_dict, scale=1.5))
+    # "<" escaped: a label from a data file holding "</script>" cannot end the data block
+    text = json.dumps(as_dict, ensure_ascii=False).replace("<", "\\u003c")
+    ident = f"econ-spec-{uuid.uuid4().hex[:12]}"
+    alt_attr = formatting.html(alt)
+    inner = (
+        f'<div class="{CHART_CLASS}" data-spec="{ident}" data-alt="{alt_attr}">'
+        f'<div class="econ-live"></div>'
+        f'<img class="econ-static" src="{data_uri(png, "image/png")}" alt="{alt_attr}">'
+        f'</div><script type="application/json" id="{ident}">{text}</script>'
+    )
+    return PageFigure(_figure_html(inner, alt=alt, caption=caption, data=data, name=name), alt, png)

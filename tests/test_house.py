@@ -113,16 +113,22 @@ def every_run(econ_home: Path) -> list[runs.Run]:
 
 
 def _built(decisions: list[pipeline.Decision]) -> dict[str, dict]:
-    """The records a successful build of every decision would leave (what the next plan compares with)."""
-    return {
-        d.run.name: {"status": "ok", "key": d.key.key, "key_parts": d.key.parts, "html": "index.html"}
-        for d in decisions
-    }
+    """The records a successful build of every decision would leave (what the next plan compares with),
+    with the page and figures each record names (carrying its key, as a real build's do)."""
+    folder = paths.reports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    records = {}
+    for d in decisions:
+        record = {"status": "ok", "key": d.key.key, "key_parts": d.key.parts}
+        for kind in ("html", "json"):
+            path = folder / f"{d.run.name}.{kind}"
+            path.write_text(f"stand-in for {d.run.name}, key {d.key.key}")
+            record[kind], record[f"{kind}_sha256"] = path.name, manifest.sha256_file(path)
+        records[d.run.name] = record
+    return records
 
 
 def _plan(loaded: list[runs.Run], previous: dict) -> dict[str, tuple[str, str]]:
-    (paths.reports_dir()).mkdir(parents=True, exist_ok=True)
-    (paths.reports_dir() / "index.html").write_text("stand-in for each run's page")
     decisions = pipeline.plan(loaded, force=False, show_code=False, previous=previous)
     return {d.run.name: (d.action, d.reason) for d in decisions}
 

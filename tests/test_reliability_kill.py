@@ -273,17 +273,19 @@ def test_report_killed_by_the_clock_keeps_the_previous_reports(
 
 @pytest.mark.slow
 def test_report_killed_between_page_and_manifest(world: Path, reported: dict[str, str]) -> None:
-    """Killed after the new page is renamed in, while its figures are half written (a temporary file) and
-    before the manifest follows."""
+    """Killed after the new figures are staged, while the new page is half written (a temporary file in
+    the staging folder) and before the manifest commits them (econ.reports.commit; every rename of the
+    commit is killed in tests/test_reports_reliability.py)."""
     done = kill_at_replace(world, 2, "before", "report", "--force", "tariff_timeline")
     assert done.returncode == -signal.SIGKILL, done.stderr
-    assert list((world / "reports").glob(".tariff_timeline.json.*.tmp"))  # the kill landed mid-write
-    assert report_state(world) == reported  # a complete page; the manifest still describes a complete build
-    # the next report completes and sweeps the temporary file away
+    staged = world / "reports" / ".staged" / "tariff_timeline"
+    assert list(staged.glob(".tariff_timeline.html.*.tmp"))  # the kill landed mid-write
+    assert report_state(world) == reported  # the previous page, figures and record, untouched
+    # the next report completes and clears the staging folder away
     again = econ(world, "report", "tariff_timeline")
     assert again.returncode == 0, again.stderr
     report_state(world)
-    assert not list((world / "reports").glob(".*.tmp"))
+    assert not list((world / "reports").glob(".*.tmp")) and not staged.parent.exists()
 
 
 # ------------------------------------------------------------------------------------ one writer at once

@@ -408,3 +408,46 @@ def test_an_optional_panel_enters_the_key_but_its_absence_blocks_nothing():
     required = cache.RunKey("k", {"inputs": {"imports": cache.MISSING}}, optional=("industries",))
     assert required.missing_inputs == ["imports"]
     assert "industries" in params.model_for("geneva_reduction").reads_optional
+
+
+# --------------------------------------------------------------------------- what a run needs of the data
+
+
+def test_dry_run_says_in_one_line_why_the_data_cannot_serve_a_run(
+    econ_home: Path, tmp_path: Path, monkeypatch
+):
+    WORLD.write_processed(
+        econ_home, contents={"imports": b"i", "exports": b"e", "tariff_lines": b"t", "io_tables": b"io"}
+    )
+    record = econ_home / "data" / "processed" / "demo" / "manifest.json"
+    document = __import__("json").loads(record.read_text())
+    document["outputs"]["imports"]["months"] = ["2019-01", "2024-06"]
+    record.write_text(__import__("json").dumps(document))
+    path = tmp_path / "runs.yaml"
+    path.write_text(
+        "runs:\n  timeline: {notebook: tariff_timeline}\n"
+        "  geneva_2023: {notebook: geneva_reduction, parameters: {base_year: 2023}}\n"
+        "  geneva_2024: {notebook: geneva_reduction, parameters: {base_year: 2024}}\n"
+    )
+    monkeypatch.setattr(engines, "execute_run", lambda task: pytest.fail("a kernel was started"))
+    lines: list[str] = []
+    outcome = pipeline.run_reports(runs_file=path, dry_run=True, echo=lines.append, progress=False)
+    said = {line.split(":", 1)[0].split()[-1]: line for line in lines}
+    assert not outcome.ok
+    assert (
+        "cannot run  timeline: imports covers 2019-01 to 2024-06; this run needs 2017-01 to 2025-12"
+        in said["timeline"]
+    )
+    assert "the months shown and the 2017 weights" in said["timeline"]
+    assert "would run" in said["geneva_2023"]  # 2023 is inside the panel's months
+    assert (
+        "cannot run  geneva_2024: imports covers 2019-01 to 2024-06; this run needs 2024-01 to 2024-12"
+        in (said["geneva_2024"])
+    )
+    assert all(line.count("\n") == 0 for line in lines)
+
+
+def test_every_model_says_what_it_needs():
+    for name, model in params.models().items():
+        needs = model().needs()
+        assert {need.output for need in needs} >= set(model.reads), name

@@ -210,8 +210,10 @@ def write_bea_concordance(path: Path) -> None:
         [sector, "", summary, "", summary, "", detail, "", detail, "", "", naics, "Synthetic demo industry"]
         for naics, (sector, summary, detail) in sorted(NAICS_BEA.items())
     ]
-    title = [["Synthetic demo world: BEA industry and commodity codes and NAICS concordance"], [], [], []]
-    sheet = pd.DataFrame([*title, header, *rows])
+    # BEA's workbook: a title on row 1 and the header on row 5; rows padded to the header's width.
+    blank = [""] * len(header)
+    title = [["Synthetic demo world: BEA industry and commodity codes and NAICS concordance", *blank[1:]]]
+    sheet = pd.DataFrame([*title, blank, blank, blank, header, *rows])
     buffer = io.BytesIO()
     sheet.to_excel(buffer, header=False, index=False, engine="openpyxl")
     atomic.write_bytes(path, _reproducible_zip(buffer.getvalue()))

@@ -126,7 +126,8 @@ def _write_panels(staging: Path, inputs: RawInputs, manifest: DatasetManifest, *
         found = _coverage.trade_coverage(frame, product=product, period=period)
         found["files"] = len(census.files.get(name, []))
         coverage["panels"][name] = found
-        write(name, frame, period=found["period"], partners=found["partners"], level=product)
+        months = {"months": found["period"]} if period == "month" else {}
+        write(name, frame, period=found["period"], partners=found["partners"], level=product, **months)
 
     write("tariff_lines", lines)
     hs10_values = []
@@ -206,6 +207,7 @@ def _imports_by_year(
         "sha256": combined_hash(parts),
         "rows": sum(part["rows"] for part in parts),
         "period": found["period"],
+        "months": found["period"],
         "partners": found["partners"],
         "level": "hs10",
         "coverage": found,

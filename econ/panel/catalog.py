@@ -163,16 +163,16 @@ def dataset_note(dataset: Dataset) -> str:
     world = truth(dataset).get("world") if "truth" in found.outputs else None
     if world == "structural":
         return (
-            "**Synthetic demo data — not real statistics.** This report runs on the *structural* demo world "
-            "(`econ demo --world structural`): made-up trade flows in the Census and USITC formats from a "
+            "**Synthetic demo data — not real statistics.** This report runs on the *structural* demo world: "
+            "made-up trade flows in the Census and USITC formats from a "
             "data-generating process the estimators did not write (exporters' prices adjusting with lags, "
             "anticipation, inventories, code changes, exclusions), with its own tariff table and known true "
             f"effects. Its figures test the methods, not the US economy. (Built {found.created}.)"
         )
     if found.synthetic:
         return (
-            "**Synthetic demo data — not real statistics.** This report runs on the demo world written by "
-            "`econ demo`: made-up trade flows in the Census and USITC formats, calibrated to published 2024 "
+            "**Synthetic demo data — not real statistics.** This report runs on the package's demo world: "
+            "made-up trade flows in the Census and USITC formats, calibrated to published 2024 "
             "totals, with known true parameters. Its figures illustrate the method, not the US economy. "
             f"(Built {found.created}.)"
         )

@@ -7,19 +7,20 @@ inline, local `worker` processes or Dask), `provenance`, `index` (index.html), `
 pairs) and `pipeline` (the `econ report` command). The record of runs, reports/manifest.json, is read
 and written by `econ.manifest`, with the processed data's.
 
-Only `headline` is imported eagerly: notebooks import it inside their kernels, where start-up time counts.
+Only `headline` (with `Figure` and `story`) is imported eagerly: notebooks import it inside their kernels,
+where start-up time counts.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from econ.reports.headline import HEADLINE_MIME, headline
+from econ.reports.headline import HEADLINE_MIME, Figure, headline, story
 
 if TYPE_CHECKING:
     from econ.reports.pipeline import ReportOutcome
 
-__all__ = ["HEADLINE_MIME", "ReportOutcome", "headline", "run_reports"]
+__all__ = ["HEADLINE_MIME", "Figure", "ReportOutcome", "headline", "run_reports", "story"]
 
 
 def run_reports(runs: list[str] | None = None, **options: Any) -> ReportOutcome:

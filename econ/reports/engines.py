@@ -103,6 +103,15 @@ class _LocalWorker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def kill(self) -> None:
+        """Stop at once, whatever the worker is doing."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        self.log.close()
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.stdin.close()
@@ -128,18 +137,28 @@ def _on_processes(tasks: Sequence[RunTask], jobs: int) -> Iterator[RunResult]:
                 workers.append(worker)
         return worker.run(task)
 
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(tasks)))
+    finished = False
+    futures: dict[concurrent.futures.Future[RunResult], RunTask] = {}
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            futures = {pool.submit(run, task): task for task in tasks}
-            for future in concurrent.futures.as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as error:
-                    yield _lost(futures[future], error)
+        futures = {pool.submit(run, task): task for task in tasks}
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as error:
+                yield _lost(futures[future], error)
+        finished = True
     finally:
+        # Left early (the caller stopped: a write failed, Ctrl-C): the runs in flight are abandoned at
+        # once — their workers killed (each kernel exits with its parent) — not waited for.
+        for future in futures if not finished else ():
+            future.cancel()
         for worker in workers:
-            if worker.alive:
+            if not finished:
+                worker.kill()
+            elif worker.alive:
                 worker.close()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _on_dask(

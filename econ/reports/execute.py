@@ -21,7 +21,7 @@ from typing import IO, Any, Literal
 
 import nbformat
 
-from econ.reports.headline import headlines_from_notebook
+from econ.reports.headline import headlines_from_notebook, story_from_notebook
 from econ.reports.render import render_html
 
 KERNEL = "python3"
@@ -43,6 +43,8 @@ class RunTask:
     """ECON_HOME the kernel reads processed data from."""
     provenance: dict[str, Any] = field(default_factory=dict)
     show_code: bool = False
+    changed: dict[str, Any] = field(default_factory=dict)
+    """The parameters that differ from the notebook's defaults (the page's header shows these)."""
     cell_timeout: float | None = None
 
 
@@ -56,6 +58,8 @@ class RunResult:
     duration_s: float
     html: str | None = None
     headline: dict[str, Any] = field(default_factory=dict)
+    story: dict[str, Any] = field(default_factory=dict)
+    """The notebook's `econ.reports.story`: title, question, lead figures (empty when it stated none)."""
     error: str | None = None
     failed_notebook: str | None = None
 
@@ -115,6 +119,7 @@ def execute_run(task: RunTask) -> RunResult:
         duration = time.perf_counter() - clock
         try:
             headline = headlines_from_notebook(executed)
+            story = story_from_notebook(executed)
             page = render_html(
                 executed,
                 title=task.title,
@@ -123,6 +128,9 @@ def execute_run(task: RunTask) -> RunResult:
                 is_demo=task.is_demo,
                 provenance={**task.provenance, "started": started, "duration_s": duration},
                 show_code=task.show_code,
+                changed=task.changed,
+                headline=headline,
+                story=story,
             )
         except Exception as error:  # a rendering bug must not take the other runs down
             message = f"rendering failed: {type(error).__name__}: {error}"
@@ -130,7 +138,7 @@ def execute_run(task: RunTask) -> RunResult:
             return RunResult(
                 task.name, False, started, duration, error=message, failed_notebook=nbformat.writes(failed)
             )
-    return RunResult(task.name, True, started, duration, html=page, headline=headline)
+    return RunResult(task.name, True, started, duration, html=page, headline=headline, story=story)
 
 
 def _tail(log: IO[bytes], lines: int = 8) -> str:

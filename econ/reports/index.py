@@ -1,16 +1,48 @@
-"""reports/index.html: the front page, drawn from the record of runs (reports/manifest.json, read and
-written by `econ.manifest`).
+"""reports/index.html, the front page, and reports/compare-<grid>.html, one page per grid: drawn from the
+record of runs (reports/manifest.json, read and written by `econ.manifest`).
+
+The index lists each run by the title its page states (`econ.reports.story`), with the question it answers,
+its lead figures (units and intervals, through `econ.formatting`), the dataset, its status and only the
+parameters that differ from its notebook's defaults. A grid's runs are grouped under a link to their
+comparison page: the headline figures side by side, the parameters that differ between the runs
+highlighted, and one figure across the runs (the first lead figure with its interval).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from econ import atomic
+from econ import atomic, formatting
+from econ.reports.headline import Figure
+from econ.reports.runs import COMPARISON_PREFIX
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em 2em; max-width: 90em;
+  color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.4em; border-bottom: 1px solid #ccc; }
+p.synthetic { background: #b00020; color: white; padding: 0.5em 1em; font-weight: bold; }
+.run { border: 1px solid #d5dce5; border-left: 5px solid #1f4e79; border-radius: 4px; margin: 0.8em 0;
+  padding: 0.6em 1em; background: #fbfcfe; }
+.run.status-failed { border-left-color: #b00020; background: #fdf1f2; }
+.run.status-not-built { border-left-color: #999; color: #555; }
+.run h3 { margin: 0 0 0.2em; font-size: 1.15em; } .run .question { margin: 0.1em 0 0.4em; color: #333; }
+.figures { display: flex; flex-wrap: wrap; gap: 0.6em 1.6em; margin: 0.3em 0; }
+.figure .label { font-size: 0.85em; color: #555; } .figure .value { font-size: 1.25em; font-weight: 700; }
+.figure .interval { font-size: 0.8em; color: #555; }
+.meta { font-size: 0.85em; color: #555; } .meta code { font-size: 0.95em; }
+table { border-collapse: collapse; margin: 0.6em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid #888; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.differs td, tr.differs th { background: #fff4cc; }
+figure { margin: 1em 0; } figure img { max-width: 100%; }
+.econ-chart.econ-drawn img.econ-static { display: none; }
+"""
 
 
 def build_note(record: Mapping[str, Any]) -> str:
@@ -19,68 +51,288 @@ def build_note(record: Mapping[str, Any]) -> str:
     if action == "built":
         return f"built in this run ({reason})" if reason else "built in this run"
     if action == "skipped":
-        return f"up to date: {reason}" if reason else "up to date"
+        return "up to date (unchanged since it was built)"
     if action in ("failed", "blocked"):
         return f"failed: {record.get('error') or reason}"
-    return "not built yet: run `econ report`"
+    return "not built yet: run econ report"
+
+
+def _figures(record: Mapping[str, Any]) -> dict[str, Figure]:
+    headline = record.get("headline") or {}
+    return {name: Figure.from_json(value) for name, value in headline.items()}
+
+
+def lead_figures(record: Mapping[str, Any], count: int = 3) -> dict[str, Figure]:
+    """The figures a run leads with: its story's, else its first `count` headline figures with a unit."""
+    figures = _figures(record)
+    story = record.get("story") or {}
+    names = [name for name in story.get("lead") or [] if name in figures]
+    if not names:
+        names = [name for name, figure in figures.items() if figure.unit != "text"][:count]
+    return {name: figures[name] for name in names}
+
+
+def run_title(name: str, record: Mapping[str, Any]) -> str:
+    """The title the run's page states, else its notebook in words with the parameters it changes."""
+    story = record.get("story") or {}
+    if story.get("title"):
+        return str(story["title"])
+    notebook = str(record.get("notebook") or name).replace("_", " ").capitalize()
+    changed = record.get("changed") or {}
+    if not changed:
+        return notebook
+    return f"{notebook}: " + ", ".join(f"{key} {_shown(key, value)}" for key, value in changed.items())
+
+
+def _figure_html(name: str, figure: Figure) -> str:
+    interval = (
+        f'<div class="interval">{html.escape(figure.interval)}: '
+        f"{html.escape(formatting.interval(figure.low, figure.high, figure.unit))}</div>"
+        if figure.low is not None and figure.high is not None
+        else ""
+    )
+    label = figure.label or name.replace("_", " ")
+    period = f", {figure.period}" if figure.period else ""
+    return (
+        f'<div class="figure"><div class="label">{html.escape(label + period)}</div>'
+        f'<div class="value">{html.escape(formatting.quantity(figure.value, figure.unit))}</div>'
+        f"{interval}</div>"
+    )
+
+
+def _settings(values: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"<code>{html.escape(str(key))}</code> = {html.escape(_shown(str(key), value))}"
+        for key, value in values.items()
+    )
+
+
+def _shown(name: str, value: Any) -> str:
+    # a partner parameter holds a Census code: the reader wants the country
+    if name == "partner" and isinstance(value, str):
+        from econ import names
+
+        return f"{names.country(value)} ({value})"
+    return _value(value)
+
+
+def _value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _run_html(name: str, record: Mapping[str, Any]) -> str:
+    status = str(record.get("status", "not built"))
+    if status == "ok" and record.get("html"):
+        title = f'<a href="{html.escape(str(record["html"]))}">{html.escape(run_title(name, record))}</a>'
+    else:
+        title = html.escape(run_title(name, record))
+    failed = (
+        f' — <a href="{html.escape(str(record["failed_notebook"]))}">the failed notebook</a>'
+        if record.get("failed_notebook")
+        else ""
+    )
+    story = record.get("story") or {}
+    question = (
+        f'<p class="question">{html.escape(str(story["question"]))}</p>' if story.get("question") else ""
+    )
+    figures = "".join(_figure_html(key, figure) for key, figure in lead_figures(record).items())
+    changed = record.get("changed")
+    settings = (
+        f"parameters changed from the defaults: {_settings(changed)}"
+        if changed
+        else "the notebook's default parameters"
+        if changed is not None
+        else f"parameters: {_settings(record.get('parameters') or {})}"
+    )
+    duration = record.get("duration_s")
+    when = f"ran {html.escape(str(record.get('started')))} UTC" if record.get("started") else "never ran"
+    took = f" in {duration:.0f} s" if isinstance(duration, int | float) else ""
+    return (
+        f'<div class="run status-{html.escape(status.replace(" ", "-"))}"><h3>{title}</h3>{question}'
+        f'<div class="figures">{figures}</div>'
+        f'<p class="meta">Run <code>{html.escape(name)}</code> · '
+        f"notebook {html.escape(str(record.get('notebook', '')))}"
+        f" · dataset {html.escape(str(record.get('dataset', '')))} · status {html.escape(status)} · "
+        f"{settings} · {when}{took} · {html.escape(build_note(record))}{failed}</p></div>"
+    )
+
+
+def comparison_name(origin: str) -> str:
+    """The file name of a grid's comparison page: ``grid geneva_reduction_{scenario}`` →
+    ``compare-geneva_reduction_scenario.html``."""
+    template = origin.removeprefix("grid ").strip()
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", template.replace("{", "").replace("}", "")).strip("_.")
+    return f"{COMPARISON_PREFIX}{slug or 'grid'}.html"
+
+
+def grids(manifest: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each grid's comparison page name -> its runs, in the order of the record (a grid of one run has
+    no comparison page: `write_index` writes pages for grids of two or more)."""
+    found: dict[str, list[str]] = {}
+    for name, record in (manifest.get("runs") or {}).items():
+        origin = str(record.get("origin") or "")
+        if origin.startswith("grid "):
+            found.setdefault(comparison_name(origin), []).append(name)
+    return found
+
+
+def _page(title: str, body: str, *, scripts: list[str] | None = None) -> str:
+    from econ.reports.render import content_security_policy
+
+    scripts = scripts or []
+    script_tags = "".join(f"<script>{script}</script>" for script in scripts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(scripts)}">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>{body}{script_tags}</body></html>\n"
+    )
+
+
+def _banner(records: Mapping[str, Any]) -> str:
+    demo_runs = sum(1 for record in records.values() if record.get("dataset") == "demo")
+    if not demo_runs:
+        return ""
+    return (
+        f'<p class="synthetic">{demo_runs} of these reports run on the synthetic demo world '
+        "(dataset demo): illustrations of the method, not real statistics.</p>"
+    )
 
 
 def index_html(manifest: Mapping[str, Any]) -> str:
-    """A self-contained page listing every run: status, parameters, dataset, when, how long, link."""
-    rows = []
-    for name, record in sorted(manifest.get("runs", {}).items()):
-        status = record.get("status", "not built")
-        if status == "ok" and record.get("html"):
-            link = f'<a href="{html.escape(record["html"])}">{html.escape(name)}</a>'
-        elif record.get("failed_notebook"):
-            failed = html.escape(record["failed_notebook"])
-            link = f'{html.escape(name)} (<a href="{failed}">failed notebook</a>)'
-        else:
-            link = html.escape(name)
-        parameters = ", ".join(
-            f"{html.escape(str(key))}={html.escape(json.dumps(value, ensure_ascii=False))}"
-            for key, value in (record.get("parameters") or {}).items()
+    """The front page: every run, grouped by grid, with a link to each grid's comparison page."""
+    records: Mapping[str, Any] = manifest.get("runs", {})
+    in_grid = grids(manifest)
+    grouped = {name for names in in_grid.values() for name in names}
+    sections = []
+    single = [name for name in records if name not in grouped]
+    if single:
+        sections.append("<h2>Reports</h2>" + "".join(_run_html(name, records[name]) for name in single))
+    for page, names in in_grid.items():
+        notebook = str(records[names[0]].get("notebook", "")).replace("_", " ").capitalize()
+        heading = (
+            f'{html.escape(notebook)}: {len(names)} runs of one grid (<a href="{html.escape(page)}">compare '
+            "them side by side</a>)"
+            if len(names) > 1
+            else f"{html.escape(notebook)}: a grid of one run"
         )
-        duration = record.get("duration_s")
-        rows.append(
-            f'<tr class="status-{html.escape(status.replace(" ", "-"))}">'
-            f"<td>{link}</td><td>{html.escape(status)}</td>"
-            f"<td>{html.escape(str(record.get('notebook', '')))}</td>"
-            f"<td>{html.escape(str(record.get('dataset', '')))}</td><td>{parameters}</td>"
-            f"<td>{html.escape(str(record.get('started') or '—'))}</td>"
-            f"<td>{'—' if duration is None else f'{duration:.1f} s'}</td>"
-            f"<td>{html.escape(build_note(record))}</td></tr>"
-        )
-    demo_runs = sum(1 for record in manifest.get("runs", {}).values() if record.get("dataset") == "demo")
-    banner = (
-        f'<p class="synthetic">{demo_runs} of these reports run on the synthetic demo world '
-        "(dataset demo): illustrations of the method, not real statistics.</p>"
-        if demo_runs
-        else ""
-    )
+        sections.append(f"<h2>{heading}</h2>" + "".join(_run_html(name, records[name]) for name in names))
     git = manifest.get("git") or {}
     commit = git.get("commit") or "unknown"
-    dirty = " (uncommitted changes)" if git.get("dirty") else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>econ reports</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }}
-tr.status-failed td {{ background: #fde7e9; }}
-tr.status-not-built td {{ color: #777; }}
-p.synthetic {{ background: #b00020; color: white; padding: 0.5em 1em; font-weight: bold; }}
-</style></head>
-<body><h1>econ reports</h1>
-{banner}
-<p>Updated {html.escape(str(manifest.get("updated", "")))} from commit {html.escape(commit)}{dirty}.</p>
-<table><thead><tr><th>Run</th><th>Status</th><th>Notebook</th><th>Dataset</th><th>Parameters</th>
-<th>Ran at (UTC)</th><th>Time taken</th><th>Note</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table></body></html>
-"""
+    dirty = " (with uncommitted changes)" if git.get("dirty") else ""
+    body = (
+        "<h1>US–China tariffs and critical-mineral controls: the reports</h1>"
+        f"{_banner(records)}"
+        f'<p class="meta">Updated {html.escape(str(manifest.get("updated", "")))} UTC from commit '
+        f"{html.escape(str(commit)[:12])}{dirty}. Each report is one self-contained page.</p>"
+        + "".join(sections)
+    )
+    return _page("econ reports", body)
+
+
+def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
+    """One grid's runs side by side (see the module docstring)."""
+    from econ import plots
+
+    records = {name: manifest["runs"][name] for name in names}
+    parameters = {name: record.get("parameters") or {} for name, record in records.items()}
+    keys = list(dict.fromkeys(key for values in parameters.values() for key in values))
+    differs = {key for key in keys if len({_value(values.get(key)) for values in parameters.values()}) > 1}
+    figures = {name: _figures(record) for name, record in records.items()}
+    # text figures (the scenario's name, the date) repeat the parameters above them
+    figure_names = list(
+        dict.fromkeys(
+            key for found in figures.values() for key, figure in found.items() if figure.unit != "text"
+        )
+    )
+    head = "".join(
+        f'<th scope="col"><a href="{html.escape(str(records[name].get("html") or ""))}">'
+        f"{html.escape(name)}</a></th>"
+        if records[name].get("status") == "ok"
+        else f'<th scope="col">{html.escape(name)} ({html.escape(str(records[name].get("status")))})</th>'
+        for name in names
+    )
+    rows = []
+    for key in keys:
+        mark = ' class="differs"' if key in differs else ""
+        cells = "".join(f"<td>{html.escape(_shown(key, parameters[name].get(key)))}</td>" for name in names)
+        rows.append(f'<tr{mark}><th scope="row">parameter <code>{html.escape(key)}</code></th>{cells}</tr>')
+    for key in figure_names:
+        sample = next(found[key] for found in figures.values() if key in found)
+        label = sample.label or key.replace("_", " ")
+        cells = "".join(
+            '<td class="num">'
+            + (html.escape(figures[name][key].text()) if key in figures[name] else formatting.MISSING)
+            + "</td>"
+            for name in names
+        )
+        rows.append(f'<tr><th scope="row">{html.escape(label)}</th>{cells}</tr>')
+    table = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    chart_html, scripts = "", []
+    leads = [lead_figures(record) for record in records.values()]
+    first = next((next(iter(lead)) for lead in leads if lead), None)
+    if first is not None:
+        chart_html, scripts = _comparison_chart(first, figures, names, records), plots.chart_scripts()
+    notebook = str(records[names[0]].get("notebook", "")).replace("_", " ")
+    title = f"Comparison of {len(names)} runs: {notebook}"
+    varied = ", ".join(sorted(differs)) or "nothing"
+    body = (
+        f"<h1>{html.escape(title)}</h1>{_banner(records)}"
+        f'<p class="meta"><a href="index.html">All reports</a> · the runs differ in: '
+        f"{html.escape(varied)} (highlighted).</p>{chart_html}{table}"
+    )
+    return _page(title, body, scripts=scripts)
+
+
+def _comparison_chart(
+    key: str, figures: Mapping[str, Mapping[str, Figure]], names: list[str], records: Mapping[str, Any]
+) -> str:
+    import altair as alt
+    import pandas as pd
+
+    from econ import plots
+
+    rows = []
+    for name in names:
+        figure = figures[name].get(key)
+        if figure is None or not formatting.is_finite_number(figure.value):
+            continue
+        scale = formatting.display_scale(figure.unit) if figure.unit != "usd" else 1e-9
+        rows.append(
+            {
+                "run": name,
+                "value": float(figure.value) * scale,  # type: ignore[arg-type]
+                "low": None if figure.low is None else figure.low * scale,
+                "high": None if figure.high is None else figure.high * scale,
+            }
+        )
+    if not rows:
+        return ""
+    sample = next(figures[name][key] for name in names if key in figures[name])
+    unit = "usd_bn" if sample.unit == "usd" else sample.unit
+    axis = formatting.header(sample.label or key.replace("_", " "), unit, period=sample.period or None)
+    data = pd.DataFrame(rows)
+    base = alt.Chart(data).encode(y=alt.Y("run:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)))
+    bars = base.mark_bar(color=plots.PALETTE[0]).encode(
+        x=alt.X("value:Q", title=axis, scale=alt.Scale(zero=True)), tooltip=["run", "value"]
+    )
+    layers = bars
+    if data["low"].notna().any():  # whiskers only where the runs give intervals
+        layers = bars + base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
+    chart = layers.properties(width=620, height=40 * len(rows), title=axis)
+    shown = plots.chart(
+        chart,
+        alt=f"Bar chart of {axis} for each run of the grid, with intervals where the runs give them.",
+        caption=f"{axis}, one bar per run"
+        + ("; lines: 5–95% intervals." if data["low"].notna().any() else "."),
+        data=data,
+        name=key,
+    )
+    return shown.html
 
 
 def write_index(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """Write the index and every grid's comparison page."""
+    for page, names in grids(manifest).items():
+        if len(names) > 1:
+            atomic.write_text(folder / page, comparison_html(manifest, names))
     atomic.write_text(folder / "index.html", index_html(manifest))

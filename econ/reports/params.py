@@ -26,6 +26,7 @@ import ast
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -54,6 +55,18 @@ CensusCode = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4}$")]
 _MODELS: dict[str, type[NotebookParameters]] = {}
 
 
+@dataclass(frozen=True)
+class Need:
+    """What a run needs of one processed output: the output itself, and where the notebook says so, the
+    months it reads ("YYYY-MM", first and last) and its level (``hs10``, ``summary``), with why."""
+
+    output: str
+    months: tuple[str, str] | None = None
+    level: str | None = None
+    optional: bool = False
+    why: str = ""
+
+
 class NotebookParameters(BaseModel):
     """Base of every notebook's parameter model: strict types, unknown names refused."""
 
@@ -70,6 +83,14 @@ class NotebookParameters(BaseModel):
         """Files outside the catalog and the package code that this run's results depend on, by name (a
         scenario file): their hashes enter the run's key, so editing one reruns exactly the runs naming it."""
         return {}
+
+    def needs(self) -> list[Need]:
+        """What this run needs of the processed data (`econ.reports.needs` checks it before any kernel
+        starts). By default each output of `reads` (and `reads_optional`, optional); a model whose
+        notebook reads given months or a given level says so by overriding this."""
+        return [Need(name) for name in self.reads] + [
+            Need(name, optional=True) for name in self.reads_optional
+        ]
 
     dataset: Dataset = "demo"
 
@@ -115,6 +136,23 @@ class TariffTimeline(NotebookParameters):
     end: Month = "2025-12"
     imports_panel: ImportsPanel = "imports"
 
+    def needs(self) -> list[Need]:
+        # the fixed-weight averages weight by 2017 imports, whatever the window shown
+        first = min(self.start, "2017-01")
+        return [
+            Need(
+                "imports",
+                months=(first, self.end),
+                why=f"the months shown and the 2017 weights ({first} to {self.end})",
+            ),
+            Need(
+                "exports",
+                months=("2017-01", "2017-12"),
+                why="China's tariff on US goods, weighted by 2017 exports",
+            ),
+            Need("tariff_lines"),
+        ]
+
 
 Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 """A date as "YYYY-MM-DD"."""
@@ -146,6 +184,15 @@ class GenevaReduction(NotebookParameters):
     @classmethod
     def _known_scenario(cls, scenario: str) -> str:
         return _check_scenario(scenario)
+
+    def needs(self) -> list[Need]:
+        year = (f"{self.base_year}-01", f"{self.base_year}-12")
+        return [
+            Need("imports", months=year, why=f"the base year {self.base_year}"),
+            Need("tariff_lines"),
+            Need("io_tables"),
+            Need("industries", optional=True),
+        ]
 
     def depends_on(self) -> dict[str, Path]:
         from econ.tariffs.scenarios import scenario_file

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from econ import atomic, manifest, paths
 from econ.lock import home_lock
-from econ.reports import cache, index
+from econ.reports import cache, commit, index, needs
 from econ.reports.engines import check_engine, execute_tasks
 from econ.reports.execute import RunResult, RunTask
 from econ.reports.provenance import build_provenance
@@ -75,14 +75,16 @@ def plan(runs: Sequence[Run], *, force: bool, show_code: bool, previous: dict[st
                     f"(run `econ build --data {run.dataset}` first)"
                 ),
             )
+        elif unmet := needs.cannot_serve(run.parameters):
+            action, reason = "blocked", unmet
         elif force:
             action, reason = "run", "forced (--force)"
         elif not record or record.get("status") == "not built":
             action, reason = "run", "never built"
         elif record.get("status") != "ok" or not record.get("key"):
             action, reason = "run", "failed last time"
-        elif not (folder / record.get("html", f"{run.name}.html")).is_file():
-            action, reason = "run", "report file missing"
+        elif damaged := commit.problems(folder, run.name, record):
+            action, reason = "run", "report files do not match their record: " + "; ".join(damaged)
         elif record["key"] != key.key:
             action, reason = "run", "; ".join(cache.why_changed(record.get("key_parts") or {}, key.parts))
         else:
@@ -129,9 +131,11 @@ def run_reports(
 
     # Decide under the lock: another `econ report` may have just rebuilt what this one would.
     with home_lock("report"):
-        # A report killed outright (SIGKILL, power cut) leaves hidden temporary files, never a half report.
+        # A report killed outright (SIGKILL, power cut) leaves hidden temporary files and perhaps a commit
+        # part-way (econ.reports.commit): finish it before deciding anything.
         for leftover in (folder, folder / "_failed"):
             atomic.sweep(leftover)
+        _recover(folder)
         previous, outcome = decide()
         decisions = outcome.decisions
         shared = build_provenance()
@@ -158,9 +162,16 @@ def run_reports(
         )
         # How many run at once, for the progress bar: a remote cluster's size is not known here.
         width = dask_workers or (len(tasks) if scheduler else jobs)
+        stopped = False
         try:
             for result in execute_tasks(tasks, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers):
-                records[result.name] = _write_result(folder, by_name[result.name], result, shared)
+                try:
+                    _write_result(folder, by_name[result.name], result, shared, records, every_run)
+                except commit.ReportWriteError:
+                    # A full disk or a folder that went away: stop now (leaving the loop stops the engine
+                    # and the runs in flight); the record on disk is the last one committed.
+                    stopped = True
+                    raise
                 if result.ok:
                     outcome.built.append(result.name)
                 else:
@@ -171,13 +182,19 @@ def run_reports(
                 bar.set_postfix_str(
                     f"done {len(outcome.built)}, running {running}, failed {len(outcome.failed)}"
                 )
-                _write_record(folder, records, every_run, shared)
         finally:
             bar.close()
-            _write_record(folder, records, every_run, shared)
+            if not stopped:
+                _write_record(folder, records, every_run, shared)
 
     _summarise(outcome, folder, echo)
     return outcome
+
+
+def changed_parameters(run: Run) -> dict[str, Any]:
+    """The run's parameters that differ from its notebook's defaults (what the page and index show)."""
+    defaults = type(run.parameters)().model_dump(mode="json")
+    return {name: value for name, value in run.values.items() if defaults.get(name) != value}
 
 
 def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> RunTask:
@@ -203,6 +220,7 @@ def _task(decision: Decision, *, shared: dict[str, Any], show_code: bool) -> Run
         name=run.name,
         notebook=source,
         parameters=run.values,
+        changed=changed_parameters(run),
         title=title,
         is_demo=is_demo,
         home=str(paths.home()),
@@ -216,6 +234,8 @@ def _record(decision: Decision, **fields: Any) -> dict[str, Any]:
     return {
         "notebook": run.notebook,
         "parameters": run.values,
+        "changed": changed_parameters(run),
+        "origin": run.origin,
         "dataset": run.dataset,
         "reason": decision.reason,
         "key": None,
@@ -225,17 +245,23 @@ def _record(decision: Decision, **fields: Any) -> dict[str, Any]:
 
 
 def _write_result(
-    folder: Path, decision: Decision, result: RunResult, shared: dict[str, Any]
-) -> dict[str, Any]:
-    """Write one run's outputs atomically and return its manifest record."""
+    folder: Path,
+    decision: Decision,
+    result: RunResult,
+    shared: dict[str, Any],
+    records: dict[str, Any],
+    every_run: Sequence[Run],
+) -> None:
+    """Commit one run's outputs with its record (econ.reports.commit) and leave the record in `records`."""
     name = decision.run.name
     failed_path = folder / "_failed" / f"{name}.ipynb"
     timing = {"started": result.started, "duration_s": round(result.duration_s, 3)}
     if not result.ok:
-        if result.failed_notebook is not None:
-            atomic.write_text(failed_path, result.failed_notebook)
+        kept = result.failed_notebook
+        if kept is not None:
+            commit.write_or_stop(failed_path, lambda: atomic.write_text(failed_path, kept))
         relative = f"_failed/{name}.ipynb" if result.failed_notebook is not None else None
-        return _record(
+        records[name] = _record(
             decision,
             status="failed",
             last_action="failed",
@@ -243,29 +269,47 @@ def _write_result(
             failed_notebook=relative,
             **timing,
         )
+        _write_record(folder, records, every_run, shared)
+        return
     figures = {
         "run": name,
         "notebook": decision.run.notebook,
         "parameters": decision.run.values,
         "dataset": decision.run.dataset,
         "headline": result.headline,
+        "story": result.story,
         "key": decision.key.key,
         "git": shared.get("git"),
         **timing,
     }
-    atomic.write_text(folder / f"{name}.html", result.html or "")
-    atomic.write_json(folder / f"{name}.json", figures)
-    failed_path.unlink(missing_ok=True)
-    return _record(
+    hashes = commit.stage(folder, name, html=result.html or "", figures=figures)
+    record = _record(
         decision,
         status="ok",
         last_action="built",
         key=decision.key.key,
         html=f"{name}.html",
         json=f"{name}.json",
+        html_sha256=hashes["html"],
+        json_sha256=hashes["json"],
         headline=result.headline,
+        story=result.story,
         **timing,
     )
+    records[name] = {**record, "moving": True}
+    _write_record(folder, records, every_run, shared)  # the commit point
+    commit.write_or_stop(folder / f"{name}.html", lambda: commit.move_into_place(folder, name, record))
+    records[name] = record
+    commit.write_or_stop(failed_path, lambda: failed_path.unlink(missing_ok=True))
+    _write_record(folder, records, every_run, shared)
+
+
+def _recover(folder: Path) -> None:
+    document = manifest.read_reports_manifest(folder)
+    if commit.recover(folder, document):
+        for record in document["runs"].values():
+            record.pop("moving", None)
+        commit.write_or_stop(folder / manifest.MANIFEST, lambda: _write_documents(folder, document))
 
 
 def _write_record(
@@ -277,6 +321,8 @@ def _write_record(
         runs[run.name] = records.get(run.name) or {
             "notebook": run.notebook,
             "parameters": run.values,
+            "changed": changed_parameters(run),
+            "origin": run.origin,
             "dataset": run.dataset,
             "status": "not built",
         }
@@ -286,6 +332,10 @@ def _write_record(
         **shared,
         "runs": runs,
     }
+    commit.write_or_stop(folder / manifest.MANIFEST, lambda: _write_documents(folder, document))
+
+
+def _write_documents(folder: Path, document: dict[str, Any]) -> None:
     manifest.write_reports_manifest(folder, document)
     index.write_index(folder, document)
 

@@ -31,6 +31,20 @@ from econ.reports import params as params_module
 from econ.reports.params import NotebookParameters
 
 _RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+RESERVED_NAMES = frozenset({"index", "manifest", "runs"})
+"""Names of the reports folder's own files (index.html, manifest.json, runs.yaml): a run so named would
+overwrite one of them."""
+COMPARISON_PREFIX = "compare-"
+"""Comparison pages are reports/compare-<grid>.html; no run may take such a name."""
+
+
+def reserved_problem(name: str) -> str | None:
+    """Why `name` cannot be a run's name (it would overwrite another output), None when it can."""
+    if name.lower() in RESERVED_NAMES:
+        return f"reserved: reports/{name}.html or .json would overwrite the reports folder's own files"
+    if name.lower().startswith(COMPARISON_PREFIX):
+        return f"reserved: names starting with {COMPARISON_PREFIX!r} are the grids' comparison pages"
+    return None
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,7 @@ def load_runs(
     try:
         # a run named twice is refused (not the last one silently kept); dates stay text for the models
         document = yaml_files.load(path, what="runs file") or {}
-    except EconError as error:
+    except EconError as error:  # already names the file and the line
         raise ParameterError([("runs", str(error))]) from None
     if not isinstance(document, dict) or set(document) - {"runs", "grids"}:
         raise ParameterError([("runs", f"{path}: expected a mapping with keys 'runs' and 'grids'")])
@@ -142,10 +156,15 @@ def load_runs(
         if not _RUN_NAME.match(name):
             problems.append((name, "run names may hold letters, digits, '_', '.' and '-' only"))
             continue
-        if name in seen:
-            problems.append((name, f"run name used twice ({seen[name]} and {origin})"))
+        reserved = reserved_problem(name)
+        if reserved:
+            problems.append((name, reserved))
             continue
-        seen[name] = origin
+        # case-blind: on macOS and Windows `Square` and `square` would be one file
+        if name.lower() in seen:
+            problems.append((name, f"run name used twice ({seen[name.lower()]} and {origin})"))
+            continue
+        seen[name.lower()] = origin
         notebook_path = folder / f"{notebook}.ipynb"
         if not notebook_path.is_file():
             problems.append((f"{name}.notebook", f"{notebook_path} not found"))
@@ -160,7 +179,7 @@ def load_runs(
             runs.append(Run(name, notebook, notebook_path, model, origin))
 
     if select:
-        unknown = [name for name in select if name not in seen]
+        unknown = [name for name in select if name.lower() not in seen]
         problems.extend((name, f"no such run in {path}") for name in unknown)
         runs = [run for run in runs if run.name in set(select)]
     if problems:
