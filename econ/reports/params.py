@@ -246,6 +246,18 @@ class RareEarthRestrictions(NotebookParameters):
     agreed_share: Annotated[float, Field(gt=0.0)] = 1.0
     """The agreed level as a share of the pre-control flow — an assumption: no source states a quantity."""
 
+    def needs(self) -> list[Need]:
+        # every trade source has a fallback (econ.models.rare_earths.choice): none is required
+        return [
+            Need("minerals", why="USGS net import reliance and China's shares"),
+            Need("io_tables", why="the economy the shortfall runs through (BEA's summary tables or the "
+                 "embedded ten-industry aggregate)"),
+            Need("imports", optional=True,
+                 why=f"Census HS10 imports of the controlled lines in {self.base_year}, and their months"),
+            Need("world_trade", optional=True,
+                 why="UN Comtrade's US imports of the controlled HS codes, where Census HS10 is absent"),
+        ]  # fmt: skip
+
 
 def _check_scenario(scenario: str) -> str:
     """A scenario name or file that `econ.tariffs` can load and apply to the timeline, else ValueError

@@ -10,7 +10,7 @@ minerals panel or `rare_earth_parameters`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +124,7 @@ def stated_index(group: str, period: pd.DatetimeIndex) -> tuple[pd.Series, np.nd
 def observed_paths(
     economy: Economy,
     monthly: pd.DataFrame,
-    period: Sequence[pd.Timestamp],
+    period: Iterable[pd.Timestamp],
     *,
     base_year: int,
     inventory_weeks: float | None = None,
