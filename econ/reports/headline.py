@@ -80,8 +80,7 @@ class Figure:
             "interval": self.interval if self.low is not None else None,
             "period": self.period,
             "note": self.note,
-            "decimals": self.decimals,
-        }
+        } | ({"decimals": self.decimals} if self.decimals is not None else {})
 
     @classmethod
     def from_json(cls, record: Any) -> Figure:
