@@ -345,13 +345,15 @@ ax.set_xlabel(
 ax.set_title("Exposure to rare earths and magnets, direct and through suppliers")
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
-plots.show(
-    fig,
-    alt=f"Bar chart of the rare-earth inputs each industry needs per $1 million of final demand; "
-    f"{bars.index[0]} needs most, ${bars.iloc[0]:,.2f}.",
-    caption="Total requirement of restricted rare-earth inputs, $ per $1 million of final demand.",
-    data=bars.rename("usd_per_million").to_frame(),
-    name="exposure_chart",
+display(
+    plots.show(
+        fig,
+        alt=f"Bar chart of the rare-earth inputs each industry needs per $1 million of final demand; "
+        f"{bars.index[0]} needs most, ${bars.iloc[0]:,.2f}.",
+        caption="Total requirement of restricted rare-earth inputs, $ per $1 million of final demand.",
+        data=bars.rename("usd_per_million").to_frame(),
+        name="exposure_chart",
+    )
 )
 
 # %% [markdown]
@@ -397,15 +399,18 @@ drawn = pd.DataFrame(
 )
 for name, series in observed.items():
     drawn[f"observed_{name}"] = series
-plots.show(
-    fig,
-    alt="Two panels. Top: China's magnet exports to the US and to the world over their pre-control "
-    f"baseline, lowest in {to_us['index'].idxmin():%B %Y} at {to_us['index'].min():.0%}. Bottom: the share "
-    "of normal use missing on the observed path of each critical input, and the hypothesis as a dashed line.",
-    caption="The observed shock path (China's shipments, stocks drawn and rebuilt) beside the hypothesis; "
-    "dotted lines mark the controls, commitments and suspensions.",
-    data=drawn.rename_axis("month").reset_index(),
-    name="shock_path",
+display(
+    plots.show(
+        fig,
+        alt="Two panels. Top: China's magnet exports to the US and to the world over their "
+        f"pre-control baseline, lowest in {to_us['index'].idxmin():%B %Y} at "
+        f"{to_us['index'].min():.0%}. Bottom: the share of normal use missing on the observed path of "
+        "each critical input, and the hypothesis as a dashed line.",
+        caption="The observed shock path (China's shipments, stocks drawn and rebuilt) beside the "
+        "hypothesis; dotted lines mark the controls, commitments and suspensions.",
+        data=drawn.rename_axis("month").reset_index(),
+        name="shock_path",
+    )
 )
 basis = pd.DataFrame(
     [
@@ -541,15 +546,17 @@ ax.set_ylabel(f"real GDP lost, {start} to {end}, % of a year's GDP")
 ax.legend(fontsize=8)
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
-plots.show(
-    fig,
-    alt="Line chart of the GDP lost against σ on a log scale: losses fall from "
-    f"{observed_loss.high:.3%} of GDP at σ {min(sigmas):g} to {observed_loss.low:.4%} at σ "
-    f"{max(sigmas):g} on the observed path.",
-    caption="Real GDP lost over the period against the elasticity of substitution, observed paths and "
-    "the hypothesis, beside Hulten's first order.",
-    data=by_sigma.reset_index(),
-    name="losses_by_sigma",
+display(
+    plots.show(
+        fig,
+        alt="Line chart of the GDP lost against σ on a log scale: losses fall from "
+        f"{observed_loss.high:.3%} of GDP at σ {min(sigmas):g} to {observed_loss.low:.4%} at σ "
+        f"{max(sigmas):g} on the observed path.",
+        caption="Real GDP lost over the period against the elasticity of substitution, observed paths and "
+        "the hypothesis, beside Hulten's first order.",
+        data=by_sigma.reset_index(),
+        name="losses_by_sigma",
+    )
 )
 
 # %% [markdown]
@@ -601,15 +608,17 @@ for column, style, label in (
 ax.set_ylabel("tonnes a month")
 ax.legend(fontsize=8)
 plt.tight_layout()  # China's customs figures (press), not the demo world: no synthetic label
-plots.show(
-    fig,
-    alt="Line chart of China's monthly magnet exports to the US from May 2025 against the pre-control flow "
-    "and the agreed level; the latest published month is at "
-    f"{tracker['share_of_agreed'].dropna().iloc[-1]:.0%} of the agreed level.",
-    caption="China's magnet exports to the US, tonnes a month, against the pre-control flow and the agreed "
-    "level (an assumption).",
-    data=tracker[["tonnes", "baseline", "agreed"]].reset_index(),
-    name="compliance",
+display(
+    plots.show(
+        fig,
+        alt="Line chart of China's monthly magnet exports to the US from May 2025 against the "
+        "pre-control flow and the agreed level; the latest published month is at "
+        f"{tracker['share_of_agreed'].dropna().iloc[-1]:.0%} of the agreed level.",
+        caption="China's magnet exports to the US, tonnes a month, against the pre-control flow and the "
+        "agreed level (an assumption).",
+        data=tracker[["tonnes", "baseline", "agreed"]].reset_index(),
+        name="compliance",
+    )
 )
 shown_tracker = tracker.copy()
 shown_tracker.index = [formatting.month(m) for m in tracker.index]
@@ -658,8 +667,7 @@ display(validation.show(checks, synthetic=False))
 # and the model's own assumptions.
 
 # %%
-stood_on = facts.shown()
-stood_on["value"] = stood_on["value"].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+stood_on = page.named_facts()
 stood_on.index = range(1, len(stood_on) + 1)
 stood_on.index.name = "Row"
 display(

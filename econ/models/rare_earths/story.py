@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from econ import formatting
-from econ.models.rare_earths import choice
+from econ import formatting, names
+from econ.models.rare_earths import choice, facts
 from econ.reports.headline import Figure
 
 GROUP_NAMES: dict[str, str] = {
@@ -157,3 +157,25 @@ def answer(lead: Mapping[str, Figure], *, observed: Figure, bans: Figure, bans_b
         f"{bans_basis}, {bans.text()}; the hypothesis costs {loss.text()}. The controlled lines were "
         f"{lead['restricted_imports'].shown()} of US imports, {lead['magnet_share'].shown()} of it magnets."
     )
+
+
+def industry_name(code: str) -> str:
+    """A BEA summary or detail industry by its title, the code after it; a code in neither list as it is."""
+    schemes: tuple[names.Scheme, ...] = ("bea_summary", "bea_detail")
+    for scheme in schemes:
+        title = names.industry(code, scheme)
+        if not title.startswith("BEA "):
+            return f"{title} ({code})"
+    return f"BEA industry {code}"
+
+
+def named_facts() -> pd.DataFrame:
+    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, for the page."""
+    shown = facts.shown()
+    by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
+    shown.loc[by_industry, "item"] = [
+        " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))
+        for item in shown.loc[by_industry, "item"]
+    ]
+    shown["value"] = shown["value"].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+    return shown
