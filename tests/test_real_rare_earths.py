@@ -161,6 +161,7 @@ def test_without_months_banned_metals_follow_the_ban_and_licensed_compounds_the_
 # ------------------------------------------------------------------------------ the model on BEA's tables
 
 
+@pytest.mark.real_data
 def test_the_model_runs_on_beas_71_summary_industries(real_home: Path, real_minerals: pd.DataFrame) -> None:
     tables = panel.io_tables("real")
     assert not tables.embedded and len(tables.use.industries) == 71
@@ -187,6 +188,8 @@ def test_the_model_runs_on_beas_71_summary_industries(real_home: Path, real_mine
 # ---------------------------------------------------------------------------------------- the real page
 
 
+@pytest.mark.slow
+@pytest.mark.real_data
 def test_the_real_run_renders_with_no_synthetic_banner(real_home: Path) -> None:
     from econ.reports import pipeline
 
