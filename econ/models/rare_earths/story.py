@@ -105,8 +105,8 @@ def lead_figures(
     hypothesis_start: str,
     period: str,
 ) -> dict[str, Figure]:
-    """The page's three lead figures: restricted US imports ($), the hypothesis's GDP loss (% of a year's
-    GDP, its range across σ), the magnets' share of the restricted value."""
+    """The page's three lead figures: the hypothesis's GDP loss (% of a year's GDP, its range across σ),
+    restricted US imports ($), the magnets' share of the restricted value."""
     total = float(composition["value"].sum())
     assumed = chosen.assumed_groups
     where = {"imports": "Census", "world_trade": "UN Comtrade", "us_imports_2024": "the package's table"}
@@ -115,16 +115,19 @@ def lead_figures(
         note += f"; an assumption for {', '.join(group_name(g).lower() for g in assumed)}"
     magnets = float(composition["share_of_restricted"].get("magnets", 0.0))
     share = formatting.quantity(restriction, "percent", decimals=0)
+    sigmas = [float(x) for x in hypothesis_loss.index]
+    # The loss leads: it is what a grid over the restriction changes (the comparison page draws it).
     return {
-        "restricted_imports": Figure(
-            total, "usd", label="US imports in the controlled lines", period=str(base_year), note=note
-        ),
         "hypothesis_gdp_loss": loss_figure(
             hypothesis_loss,
             gdp_usd=gdp_usd,
-            label=f"Real GDP lost with {share} of China's rare-earth supply withheld from "
-            f"{formatting.day(hypothesis_start)}",
+            label="Real GDP lost under the hypothetical restriction",
             period=period,
+            note=f"{share} of China's rare-earth supply withheld from {formatting.day(hypothesis_start)}; "
+            f"central figure at σ {central_sigma(sigmas):g}; share of one year's GDP",
+        ),
+        "restricted_imports": Figure(
+            total, "usd", label="US imports in the controlled lines", period=str(base_year), note=note
         ),
         "magnet_share": Figure(
             magnets,
