@@ -320,3 +320,32 @@ def test_implied_elasticity_recovers_a_known_one(fixtures: Path) -> None:
     assert math.isnan(losses.implied_sigma(solver, shortfall=0.6, target_loss_share=0.9))
     with pytest.raises(ParameterError, match="sigmas"):
         losses.loss_grid(solver, shortfall=0.5, sigmas=(-0.1,))
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def test_a_loss_figure_keeps_small_shares_of_gdp_readable() -> None:
+    from econ.models.rare_earths import story
+    from econ.reports import Figure
+
+    loss = story.loss_figure(pd.Series({0.01: 5.0, 0.0464: 2.0, 1.0: 0.01}), gdp_usd=1e4, label="GDP lost",
+                             period="a year")  # fmt: skip
+    assert (loss.value, loss.low, loss.high) == pytest.approx((2e-4, 1e-6, 5e-4))
+    assert loss.text() == "0.020% (across σ 0.01–1: 0.000% to 0.050%)"
+    assert Figure.from_json(loss.as_json()) == loss
+    assert "decimals" not in Figure(0.5, "percent").as_json()  # pages without it read as before
+
+
+def test_the_fast_log_sum_exp_is_scipys() -> None:
+    from scipy.special import logsumexp
+
+    from econ.models.open_network import _row_logsumexp
+
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(9, 12)) * 40
+    b = rng.random((9, 12))
+    b[b < 0.4] = 0.0
+    a[2, 5] = -np.inf
+    assert np.allclose(_row_logsumexp(a, b), logsumexp(a, b=b, axis=1), rtol=0, atol=1e-12)
+    assert np.allclose(_row_logsumexp(a), logsumexp(a, axis=1), rtol=0, atol=1e-12)

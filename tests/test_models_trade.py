@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from econ.errors import ParameterError
-from econ.models import trade
+from econ.models import crosswalk, trade
 
 
 def base_year(seed: int = 1, products: int = 40) -> pd.DataFrame:
@@ -132,7 +132,7 @@ def test_bad_parameters_and_columns_are_named() -> None:
 def test_approximate_bea_crosswalk() -> None:
     codes = pd.Series(["8471300100", "8501100000", "8703230000", "2846901000", "8542310000", "9999999999"])
     assert trade.bea_industry(codes).tolist() == ["334", "335", "3361MV", "325", "334", "unmatched"]
-    assert len(trade.CHAPTER_TO_BEA) == 97
+    assert len(crosswalk.CHAPTER_TO_BEA) == 97
 
 
 def test_welfare_identity_and_harberger_for_small_changes() -> None:

@@ -8,7 +8,8 @@ difference in differences (staggered: Sun–Abraham, Callaway–Sant'Anna, Gardn
 design of escalation, Geneva, Busan and the ruling (`did_2025`), inference with few treated clusters
 (inference: wild cluster bootstrap, randomisation inference over partners). Domain: `passthrough`,
 `import_demand` with the aggregate elasticity η (`aggregate_demand`) and the joint variance of the three
-(`joint_parameters`), `event_study` with `plot_event_study`, `trade_diversion`. Simulated panels with
+(`joint_parameters`), `value_response` (values without quantities: the NAICS panel),
+`event_study` with `plot_event_study`, `trade_diversion`. Simulated panels with
 known truth: `simulate_import_panel` (and the structural world, econ.demo.structural).
 
 The option values other modules and the notebooks' parameter models use are declared here once:
@@ -28,6 +29,7 @@ from econ.estimate.ppml import ppml
 from econ.estimate.results import Result, monte_carlo_table, stack
 from econ.estimate.simulate import simulate_import_panel
 from econ.estimate.staggered import StaggeredEstimate, callaway_santanna, sun_abraham, two_stage
+from econ.estimate.values import value_response
 
 ClusterColumn = Literal["product_id", "partner_id", "hs6", "hs8", "chapter"]
 """Columns of the imports panel that standard errors may be clustered by."""
@@ -62,5 +64,6 @@ __all__ = [
     "sun_abraham",
     "trade_diversion",
     "two_stage",
+    "value_response",
     "wild_cluster_bootstrap",
 ]

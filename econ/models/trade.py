@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ParameterError
+from econ.models.crosswalk import bea_industry, table_codes
 
 PassthroughPreset = Literal["border", "border_2025", "retail"]
 PassthroughSetting = Literal["border", "border_2025", "retail", "estimated"]
@@ -499,36 +500,7 @@ def _validate(
 
 
 # --------------------------------------------------------------------------------------------------------
-# An approximate HS → BEA summary industry crosswalk, for when the Census and BEA concordance files that
-# `econ.concord` reads are absent (the demo world). Chapter level, with the headings of chapters 84 and 85
-# that belong to computers and electronics (334) rather than machinery (333) or electrical equipment (335).
-# Use `econ.concord.hs10_to_naics` and `naics_to_bea` for published concordances.
-
-_CHAPTER_RANGES: tuple[tuple[int, int, str], ...] = (
-    (1, 1, "111CA"), (2, 2, "311FT"), (3, 3, "113FF"), (4, 4, "311FT"), (5, 8, "111CA"), (9, 9, "311FT"),
-    (10, 10, "111CA"), (11, 11, "311FT"), (12, 14, "111CA"), (15, 24, "311FT"), (25, 26, "212"),
-    (27, 27, "211"), (28, 38, "325"), (39, 40, "326"), (41, 43, "315AL"), (44, 46, "321"), (47, 48, "322"),
-    (49, 49, "323"), (50, 60, "313TT"), (61, 62, "315AL"), (63, 63, "313TT"), (64, 67, "315AL"),
-    (68, 70, "327"), (71, 71, "339"), (72, 72, "331"), (73, 73, "332"), (74, 81, "331"), (82, 83, "332"),
-    (84, 84, "333"), (85, 85, "335"), (86, 86, "3364OT"), (87, 87, "3361MV"), (88, 89, "3364OT"),
-    (90, 91, "334"), (92, 92, "339"), (93, 93, "332"), (94, 94, "337"), (95, 97, "339"),
-)  # fmt: skip
-_HEADINGS_334: frozenset[str] = frozenset(
-    {"8471", "8473", "8517", "8518", "8519", "8521", "8522", "8523", "8525", "8526", "8527", "8528", "8529"}
-    | {"8540", "8541", "8542", "8543"}
-)
-CHAPTER_TO_BEA: dict[str, str] = {
-    f"{chapter:02d}": code for low, high, code in _CHAPTER_RANGES for chapter in range(low, high + 1)
-}
-
-
-def bea_industry(hs: pd.Series) -> pd.Series:
-    """Approximate BEA summary industry of HS codes (any length ≥ 4, str): see `CHAPTER_TO_BEA`."""
-    codes = hs.astype("str")
-    heading = codes.str[:4]
-    by_chapter = codes.str[:2].map(CHAPTER_TO_BEA)
-    out = by_chapter.where(~heading.isin(_HEADINGS_334), "334")
-    return out.fillna("unmatched").rename("bea")
+# From the imports panel to a base year of trade, and from results to the input-output table's prices.
 
 
 def base_year_frame(
@@ -536,9 +508,9 @@ def base_year_frame(
 ) -> pd.DataFrame:
     """One row per hs10 × partner with its imports for consumption in ``year`` (``value``, USD) from the
     `imports` panel, the HS levels, and its industries: ``naics`` and ``bea`` (BEA summary) from the
-    processed `industries` panel (econ.concord) when given, else ``bea`` from the approximate HS-chapter
-    crosswalk (`bea_industry`) and no ``naics``. Rows with no imports dropped. Add the tariff columns
-    (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
+    processed `industries` panel (econ.concord) when given, with ``bea_detail`` (for BEA's detail tables),
+    else ``bea`` from the approximate HS-chapter crosswalk (`bea_industry`) and no ``naics``. Rows with no
+    imports dropped. Add the tariff columns (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
     missing = [c for c in ("hs10", "partner", "month", "value") if c not in imports.columns]
     if missing:
         raise ParameterError([("imports", f"missing columns {missing}")], context="base_year_frame")
@@ -557,6 +529,7 @@ def base_year_frame(
     lookup = industries.drop_duplicates("hs10").set_index("hs10")
     frame["naics"] = frame["hs10"].map(lookup["naics"]).fillna("None").to_numpy()
     frame["bea"] = frame["hs10"].map(lookup["bea_summary"]).fillna("None").to_numpy()
+    frame["bea_detail"] = frame["hs10"].map(lookup["bea_detail"]).fillna("None").to_numpy()
     return frame
 
 
@@ -593,22 +566,31 @@ def import_price_changes(
 ) -> pd.Series:
     """Duty-inclusive import price change by industry code (``by``), weighted by base-year duty-inclusive
     spending — the input `econ.models.io.cost_push` takes. With ``commodities`` (the codes of an
-    input-output table), codes outside them are pooled into ``other``. For a `Comparison`, the change is
-    from the alternative schedule's prices to the compared schedule's."""
+    input-output table), each code is placed in the table (`econ.models.crosswalk.table_codes`): codes
+    outside it are pooled into ``other`` when the table has that commodity (the embedded aggregate), and
+    otherwise left out — their spending and share are in the result's ``attrs["unmatched"]`` and
+    ``attrs["unmatched_share"]`` (`econ.models.crosswalk.unmatched` lists them by code). For a
+    `Comparison`, the change is from the alternative schedule's prices to the compared schedule's."""
     if by not in trade.columns:
         raise ParameterError(
             [("by", f"the trade frame has no column {by!r}")], context="import_price_changes"
         )
     codes = trade[by].astype("str").reset_index(drop=True)
-    if commodities is not None:
-        known = set(commodities)
-        codes = codes.where(codes.isin(known), other)
     spend = result.rows["base_value"] + result.rows["revenue_old"]
     change = result.rows["price_change"]
     if isinstance(result, Comparison):
         change = (1.0 + change) / (1.0 + result.alternative_rows["price_change"]) - 1.0
-    weighted = (change * spend).groupby(codes).sum()
-    return (weighted / spend.groupby(codes).sum()).rename("import_price_change")
+    keep = pd.Series(True, index=codes.index)
+    if commodities is not None:
+        placed = table_codes(codes, commodities, other=other)
+        keep = placed["how"] != "unmatched"
+        codes = placed["commodity"]
+    weighted = (change * spend)[keep].groupby(codes[keep]).sum()
+    out = (weighted / spend[keep].groupby(codes[keep]).sum()).rename("import_price_change")
+    lost = spend[~keep].groupby(trade[by].astype("str").reset_index(drop=True)[~keep]).sum()
+    out.attrs["unmatched"] = {str(code): float(v) for code, v in lost.sort_values(ascending=False).items()}
+    out.attrs["unmatched_share"] = float(lost.sum() / spend.sum()) if float(spend.sum()) else 0.0
+    return out
 
 
 def _ces_log_index(log_import_index: np.ndarray, import_share: np.ndarray, elasticity: float) -> np.ndarray:

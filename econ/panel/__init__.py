@@ -15,7 +15,16 @@ Panels never fetch and never parse agency formats themselves: that is `econ.sour
 
 from econ.manifest import DatasetManifest as Manifest
 from econ.panel.builder import build
-from econ.panel.catalog import available, dataset_note, io_tables, load, manifest, schedule, truth
+from econ.panel.catalog import (
+    available,
+    dataset_note,
+    io_tables,
+    load,
+    manifest,
+    rests_on,
+    schedule,
+    truth,
+)
 from econ.panel.input_output import IOTables
 from econ.panel.schemas import (
     EXPORTS_SCHEMA,
@@ -47,6 +56,7 @@ __all__ = [
     "io_tables",
     "load",
     "manifest",
+    "rests_on",
     "schedule",
     "truth",
 ]

@@ -7,12 +7,13 @@ Notebooks and models never open anything under data/raw. They ask the catalog:
     panel.truth(dataset)                  # the demo world's true parameters (demo datasets only)
     panel.schedule(dataset)               # the tariff schedule rebuilt from the processed tariff lines
     panel.dataset_note(dataset)           # one paragraph saying what the data are (synthetic or real)
+    panel.rests_on(dataset, ["imports"])  # partners, months, vintages and coverage a report stands on
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 from econ.errors import EconError, IntegrityError
 from econ.manifest import Dataset, DatasetManifest, dataset_folder, dataset_manifest
 from econ.panel import input_output, trade
+from econ.panel.coverage import lines as coverage_lines
 from econ.panel.schemas import SCHEMAS, check_schema
 
 
@@ -102,6 +104,57 @@ def truth(dataset: Dataset = "demo") -> dict[str, Any]:
 def schedule(dataset: Dataset = "demo") -> Any:
     """The tariff schedule (`econ.tariffs.Schedule`) of a built dataset, from its processed tariff lines."""
     return trade.schedule_from_lines(load("tariff_lines", dataset))
+
+
+def rests_on(
+    dataset: Dataset, outputs: Sequence[str], *, partner_names: Mapping[str, str] | None = None
+) -> str:
+    """What a report stands on, in Markdown, from the manifest alone: for each of `outputs` the dataset
+    has, its rows, partners (named where `partner_names` gives them), months or years and level; the
+    vintage folders of the raw files it was built from, by source; and the build's coverage lines."""
+    found = manifest(dataset)
+    lines = []
+    for name in outputs:
+        record = found.outputs.get(name)
+        if record is None:
+            continue
+        panel = found.coverage.get("panels", {}).get(name)
+        if panel:
+            codes = [str(code) for code in panel.get("partner_codes", [])]
+            shown = ", ".join((partner_names or {}).get(code, code).title() for code in codes)
+            first, last = panel["period"]
+            lines.append(
+                f"* `{name}`: {panel['rows']:,} rows, {len(codes)} partners ({shown}), {first} to {last}, "
+                f"{panel['products']:,} {panel['level']} codes"
+            )
+        elif name == "io_tables":
+            kind = "embedded in econ" if record.get("embedded") else "BEA's files"
+            lines.append(
+                f"* `io_tables`: {record.get('source')} ({record.get('level')} level, "
+                f"{record.get('industries')} industries, {record.get('year')}; {kind})"
+            )
+        else:
+            lines.append(f"* `{name}`: {record.get('rows', 0):,} rows")
+    vintages: dict[str, dict[str, int]] = {}
+    for path in found.inputs:
+        parts = Path(path).parts
+        if len(parts) >= 3:
+            vintages.setdefault(parts[0], {}).setdefault(parts[1], 0)
+            vintages[parts[0]][parts[1]] += 1
+        elif len(parts) == 2:
+            vintages.setdefault(parts[0], {}).setdefault("(no vintage folder)", 0)
+            vintages[parts[0]]["(no vintage folder)"] += 1
+    if vintages:
+        lines.append(
+            "* raw files by source and vintage: "
+            + "; ".join(
+                f"{source} " + ", ".join(f"{v} ({n} files)" for v, n in sorted(folders.items()))
+                for source, folders in sorted(vintages.items())
+            )
+        )
+    joins = {key: value for key, value in found.coverage.items() if key != "panels"}  # panels: above
+    lines += [f"* {line}" for line in coverage_lines(joins)]
+    return f"**The data this report rests on** (built {found.created}):\n\n" + "\n".join(lines)
 
 
 def dataset_note(dataset: Dataset) -> str:

@@ -47,6 +47,8 @@ class Figure:
     period: str = ""
     note: str = ""
     """One phrase a reader needs to read the sign or the scale ("negative: a saving to buyers")."""
+    decimals: int | None = None
+    """Decimals to show where the unit's default would round the figure away (0.05% of GDP)."""
 
     def __post_init__(self) -> None:
         formatting.check_unit(self.unit)
@@ -55,10 +57,18 @@ class Figure:
 
     def text(self) -> str:
         """The figure in words: ``−$12.3 billion (5–95%: −$14.0 to −$10.0 billion)``."""
-        shown = formatting.quantity(self.value, self.unit)
+        shown = self.shown()
         if self.low is None or self.high is None:
             return shown
-        return f"{shown} ({self.interval}: {formatting.interval(self.low, self.high, self.unit)})"
+        return f"{shown} ({self.interval}: {self.range()})"
+
+    def shown(self) -> str:
+        """The value with its unit, at the figure's decimals."""
+        return formatting.quantity(self.value, self.unit, decimals=self.decimals)
+
+    def range(self) -> str:
+        """The interval with its unit, at the figure's decimals."""
+        return formatting.interval(self.low, self.high, self.unit, decimals=self.decimals)
 
     def as_json(self) -> dict[str, Plain]:
         return {
@@ -70,7 +80,7 @@ class Figure:
             "interval": self.interval if self.low is not None else None,
             "period": self.period,
             "note": self.note,
-        }
+        } | ({"decimals": self.decimals} if self.decimals is not None else {})
 
     @classmethod
     def from_json(cls, record: Any) -> Figure:
@@ -85,6 +95,7 @@ class Figure:
                 interval=str(record.get("interval") or "5–95%"),
                 period=str(record.get("period") or ""),
                 note=str(record.get("note") or ""),
+                decimals=record.get("decimals"),
             )
         unit: formatting.Unit = "ratio" if formatting.is_finite_number(record) else "text"
         return cls(record if not isinstance(record, dict) else str(record), unit)
@@ -168,11 +179,11 @@ def story_bundle(title: str, question: str, lead: Mapping[str, Figure], answer: 
     cards = "".join(
         '<div class="econ-card">'
         f'<div class="econ-card-label">{formatting.html(figure.label or name.replace("_", " "))}</div>'
-        + f'<div class="econ-card-value">{formatting.html(formatting.quantity(figure.value, figure.unit))}'
+        + f'<div class="econ-card-value">{formatting.html(figure.shown())}'
         + "</div>"
         + (
             f'<div class="econ-card-interval">{formatting.html(figure.interval)}: '
-            f"{formatting.html(formatting.interval(figure.low, figure.high, figure.unit))}</div>"
+            f"{formatting.html(figure.range())}</div>"
             if figure.low is not None and figure.high is not None
             else ""
         )

@@ -86,8 +86,7 @@ def run_title(name: str, record: Mapping[str, Any]) -> str:
 
 def _figure_html(name: str, figure: Figure) -> str:
     interval = (
-        f'<div class="interval">{html.escape(figure.interval)}: '
-        f"{html.escape(formatting.interval(figure.low, figure.high, figure.unit))}</div>"
+        f'<div class="interval">{html.escape(figure.interval)}: {html.escape(figure.range())}</div>'
         if figure.low is not None and figure.high is not None
         else ""
     )
@@ -95,7 +94,7 @@ def _figure_html(name: str, figure: Figure) -> str:
     period = f", {figure.period}" if figure.period else ""
     return (
         f'<div class="figure"><div class="label">{html.escape(label + period)}</div>'
-        f'<div class="value">{html.escape(formatting.quantity(figure.value, figure.unit))}</div>'
+        f'<div class="value">{html.escape(figure.shown())}</div>'
         f"{interval}</div>"
     )
 

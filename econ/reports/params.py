@@ -113,15 +113,28 @@ class NotebookParameters(BaseModel):
 # --------------------------------------------------------------------------- the suite's notebooks
 
 
+ImportsPanel = Literal["imports", "imports_naics"]
+"""The import panel a notebook reads: Census HS10 × partner × month (values, quantities, duties), or Census
+NAICS industry × partner × month (values and duties only) — `econ.panel.views.IMPORT_PANELS`."""
+
+
 class TariffTimeline(NotebookParameters):
-    """notebooks/tariff_timeline.ipynb: statutory and collected tariff rates, one partner against the rest."""
+    """notebooks/tariff_timeline.ipynb: statutory and collected tariff rates, one partner against the rest.
+
+    Reads the import panel named by `imports_panel` (the other is not needed), the tariff lines, and where
+    the dataset has them exports (China's tariff on US goods) and, for the NAICS panel, HS10 values and the
+    industries panel (the weights of the statutory average by industry)."""
 
     notebook: ClassVar[str] = "tariff_timeline"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "exports", "tariff_lines")
+    reads: ClassVar[tuple[str, ...]] = ("tariff_lines",)
+    reads_optional: ClassVar[tuple[str, ...]] = (
+        "imports", "imports_naics", "imports_annual", "exports", "industries",
+    )  # fmt: skip
 
     partner: CensusCode = "5700"
     start: Month = "2017-01"
     end: Month = "2025-12"
+    imports_panel: ImportsPanel = "imports"
 
     def needs(self) -> list[Need]:
         # the fixed-weight averages weight by 2017 imports, whatever the window shown
@@ -191,8 +204,13 @@ class Passthrough(NotebookParameters):
     """notebooks/passthrough.ipynb: pass-through, import demand, the 2025 design, inference, diversion."""
 
     notebook: ClassVar[str] = "passthrough"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines")  # tariff_lines: panel.schedule()
-    reads_optional: ClassVar[tuple[str, ...]] = ("truth",)  # the demo world's true parameters
+    reads: ClassVar[tuple[str, ...]] = ("tariff_lines",)  # tariff_lines: panel.schedule()
+    # the import panel named by `imports_panel`; the demo world's true parameters
+    reads_optional: ClassVar[tuple[str, ...]] = ("imports", "imports_naics", "truth")
+
+    imports_panel: ImportsPanel = "imports"
+    """HS10 (pass-through, σ, η, the 2025 design, diversion) or NAICS (values only: the import value
+    response to the 2025 events and the collected-rate series)."""
 
     horizon: Annotated[int, Field(ge=1)] = 12
     cluster: ClusterColumn = "product_id"
@@ -210,7 +228,10 @@ class RareEarthRestrictions(NotebookParameters):
     compliance and the published estimates (defaults of the shock path from `rare_earth_parameters`)."""
 
     notebook: ClassVar[str] = "rare_earth_restrictions"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "minerals", "io_tables")
+    reads: ClassVar[tuple[str, ...]] = ("minerals", "io_tables")
+    # The restricted imports: from the HS10 imports panel, else Comtrade's world trade, else the package's
+    # sourced 2024 table (an assumption the report lists).
+    reads_optional: ClassVar[tuple[str, ...]] = ("imports", "world_trade")
 
     base_year: int = 2024
     start: Month = "2024-11"
@@ -224,6 +245,18 @@ class RareEarthRestrictions(NotebookParameters):
     """Share of what China withholds replaced through third countries, in the hypothesis only."""
     agreed_share: Annotated[float, Field(gt=0.0)] = 1.0
     """The agreed level as a share of the pre-control flow — an assumption: no source states a quantity."""
+
+    def needs(self) -> list[Need]:
+        # every trade source has a fallback (econ.models.rare_earths.choice): none is required
+        return [
+            Need("minerals", why="USGS net import reliance and China's shares"),
+            Need("io_tables", why="the economy the shortfall runs through (BEA's summary tables or the "
+                 "embedded ten-industry aggregate)"),
+            Need("imports", optional=True,
+                 why=f"Census HS10 imports of the controlled lines in {self.base_year}, and their months"),
+            Need("world_trade", optional=True,
+                 why="UN Comtrade's US imports of the controlled HS codes, where Census HS10 is absent"),
+        ]  # fmt: skip
 
 
 def _check_scenario(scenario: str) -> str:

@@ -10,7 +10,7 @@ minerals panel or `rare_earth_parameters`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,10 +106,25 @@ def build_economies(
     return out
 
 
+def stated_index(group: str, period: pd.DatetimeIndex) -> tuple[pd.Series, np.ndarray]:
+    """China's shipments of ``group`` over its pre-control level where no data has the months — an
+    assumption, said in the basis: a banned group is not shipped at all from its ban; a licensed
+    rare-earth group moves with China's magnet exports to the US (customs figures; the same licences)."""
+    kinds = facts.table("export_controls")
+    banned = kinds[(kinds["kind"] == "ban") & kinds["groups"].str.split(";").apply(lambda g: group in g)]
+    if len(banned):
+        since = pd.Timestamp(str(banned["date"].min())).to_period("M").to_timestamp()
+        index = pd.Series(np.where(period >= since, 0.0, 1.0), index=period)
+        return index, np.full(len(period), "assumption: the ban as stated, nothing shipped", dtype=object)
+    customs = shock.china_index(period)
+    basis = ("assumption: China's magnet exports to the US (" + customs["basis"] + ")").to_numpy()
+    return customs["index"], basis
+
+
 def observed_paths(
     economy: Economy,
     monthly: pd.DataFrame,
-    period: Sequence[pd.Timestamp],
+    period: Iterable[pd.Timestamp],
     *,
     base_year: int,
     inventory_weeks: float | None = None,
@@ -134,9 +149,11 @@ def observed_paths(
             customs = shock.china_index(index)
             china = customs["index"]
             basis = ("China customs: " + customs["basis"]).to_numpy()
-        else:
+        elif panel["china"].notna().any():
             china = panel["china"].ffill().fillna(1.0)
             basis = np.where(panel["china"].notna(), "imports panel", "last month carried forward")
+        else:
+            china, basis = stated_index(group, index)
         before = index < start
         china = china.where(~before, 1.0)
         other = panel["other"].where(~before, 1.0)

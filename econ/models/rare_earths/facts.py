@@ -16,7 +16,8 @@ Tables: ``rare_earth_parameters`` (scalars), ``magnet_exports`` (China's monthly
 ``export_controls`` (the dated controls and commitments), ``rare_earth_prices``, ``restricted_lines`` (the
 HTS lines under each control), ``end_uses`` (industries using each group), ``exposed_lines`` (the product
 line within an industry that needs the input), ``studies`` (the published estimates and their scenarios),
-``us_imports_2024`` (published US import figures, to check a dataset's imports against).
+``us_imports_2024`` (published US import figures, to check a dataset's imports against, and the inputs of
+last resort), ``world_trade_lines`` (the HS codes of UN Comtrade records that stand for each group).
 
 They are facts, not raw data: read with importlib.resources, never from data/raw.
 """
@@ -77,6 +78,7 @@ _TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("group", "hs", "partner", "value_usd", "quantity_kg", "status", "source"),
         ("value_usd", "quantity_kg"),
     ),
+    "world_trade_lines": (("hs", "description", "group", "status", "source"), ()),
 }
 TABLE_NAMES: tuple[str, ...] = tuple(_TABLES)
 

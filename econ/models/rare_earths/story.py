@@ -1,0 +1,184 @@
+"""The rare-earth page's story: its title and question from the run's parameters, its three lead figures
+computed once here (restricted US imports, the GDP loss with its range across σ, the magnets' share of the
+restricted value), and the sentence that answers the question, generated from those figures.
+
+Losses come in as `losses.loss_path` frames summed by σ ($ millions over the period); they are shown as a
+share of one year's GDP (the tables' GDP), the central figure at the short-run middle of the grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from econ import formatting, names
+from econ.models.rare_earths import choice, facts
+from econ.reports.headline import Figure
+
+GROUP_NAMES: dict[str, str] = {
+    "magnets": "Rare-earth permanent magnets",
+    "compounds": "Rare-earth compounds",
+    "metals": "Rare-earth metals",
+    "gallium": "Gallium",
+    "germanium": "Germanium",
+    "antimony": "Antimony",
+}
+ECONOMY_NAMES: dict[str, str] = {
+    "rare_earths": "Rare earths and magnets",
+    "gallium_germanium": "Gallium and germanium",
+    "antimony": "Antimony",
+}
+CENTRAL_SIGMA = 0.05
+# Each study's scenario (`studies`) → its published figure in econ/data/anchors.csv (the same ids).
+ANCHORS: tuple[str, ...] = (
+    "usgs_2024_ga_ge", "usgs_2025_year_long", "ecb_2026_partial", "ecb_2026_near_total",
+    "imf_2026_short_run", "imf_2026_long_run",
+)  # fmt: skip
+
+
+def anchor_of(scenario_id: str) -> list[str]:
+    """The anchors a study's row of the reconciliation is read against."""
+    found = {"usgs_2024_ga_ge": "usgs_2024_ga_ge_ban"}.get(scenario_id, scenario_id)
+    return [found] if scenario_id in ANCHORS else []
+
+
+def group_name(group: str) -> str:
+    return GROUP_NAMES.get(group, group)
+
+
+def origin_label(item: str) -> str:
+    """An input of `choice.ModelInputs.origins` in words: "imports: magnets" → "US imports: Rare-earth
+    permanent magnets"."""
+    what, _, group = item.partition(": ")
+    what = {"imports": "US imports"}.get(what, what)
+    return f"{what}: {group_name(group)}" if group else what
+
+
+def title(*, restriction: float, hypothesis_start: str) -> str:
+    share = formatting.quantity(restriction, "percent", decimals=0)
+    return (
+        f"China's rare-earth controls: what was shipped, and {share} of China's supply withheld from "
+        f"{formatting.day(hypothesis_start)}"
+    )
+
+
+def question(*, restriction: float) -> str:
+    share = formatting.quantity(restriction, "percent", decimals=0)
+    return (
+        "What did China's rare-earth and critical-mineral export controls cost the US economy, and what "
+        f"would withholding {share} of China's rare-earth supply cost, across elasticities of substitution?"
+    )
+
+
+def central_sigma(sigmas: list[float] | tuple[float, ...]) -> float:
+    """The grid's elasticity nearest the short-run middle (0.05)."""
+    return min(sigmas, key=lambda s: abs(s - CENTRAL_SIGMA))
+
+
+def loss_figure(by_sigma: pd.Series, *, gdp_usd: float, label: str, period: str, note: str = "") -> Figure:
+    """A loss over the period ($ millions by σ) as a share of one year's GDP ($ millions): the central σ
+    and the range across the grid."""
+    share = by_sigma / gdp_usd
+    sigmas = [float(s) for s in share.index]
+    return Figure(
+        float(share.loc[central_sigma(sigmas)]),
+        "percent",
+        label=label,
+        low=float(share.min()),
+        high=float(share.max()),
+        interval=f"across σ {min(sigmas):g}–{max(sigmas):g}",
+        period=period,
+        note=note or f"central figure at σ {central_sigma(sigmas):g}; share of one year's GDP",
+        decimals=3,
+    )
+
+
+def lead_figures(
+    composition: pd.DataFrame,
+    *,
+    chosen: choice.ModelInputs,
+    hypothesis_loss: pd.Series,
+    gdp_usd: float,
+    base_year: int,
+    restriction: float,
+    hypothesis_start: str,
+    period: str,
+) -> dict[str, Figure]:
+    """The page's three lead figures: the hypothesis's GDP loss (% of a year's GDP, its range across σ),
+    restricted US imports ($), the magnets' share of the restricted value."""
+    total = float(composition["value"].sum())
+    assumed = chosen.assumed_groups
+    where = {"imports": "Census", "world_trade": "UN Comtrade", "us_imports_2024": "the package's table"}
+    note = f"from {where[chosen.imports_source]}"
+    if assumed:
+        note += f"; an assumption for {', '.join(group_name(g).lower() for g in assumed)}"
+    magnets = float(composition["share_of_restricted"].get("magnets", 0.0))
+    share = formatting.quantity(restriction, "percent", decimals=0)
+    sigmas = [float(x) for x in hypothesis_loss.index]
+    # The loss leads: it is what a grid over the restriction changes (the comparison page draws it).
+    return {
+        "hypothesis_gdp_loss": loss_figure(
+            hypothesis_loss,
+            gdp_usd=gdp_usd,
+            label="Real GDP lost under the hypothetical restriction",
+            period=period,
+            note=f"{share} of China's rare-earth supply withheld from {formatting.day(hypothesis_start)}; "
+            f"central figure at σ {central_sigma(sigmas):g}; share of one year's GDP",
+        ),
+        "restricted_imports": Figure(
+            total, "usd", label="US imports in the controlled lines", period=str(base_year), note=note
+        ),
+        "magnet_share": Figure(
+            magnets,
+            "percent",
+            label="Magnets' share of the controlled value",
+            period=str(base_year),
+            note="rare-earth permanent magnets, HS 8505.11",
+        ),
+    }
+
+
+def bans_basis(paths: Mapping[str, Mapping[str, pd.DataFrame]]) -> str:
+    """How the banned metals' observed paths were found: from data, or the ban as stated (an assumption)."""
+    stated = [
+        group
+        for name, groups in paths.items()
+        if name != "rare_earths"
+        for group, frame in groups.items()
+        if frame["china_basis"].str.startswith("assumption").any()
+    ]
+    return "the ban as stated (an assumption: no data has the months)" if stated else "the data's months"
+
+
+def answer(lead: Mapping[str, Figure], *, observed: Figure, bans: Figure, bans_basis: str) -> str:
+    """One sentence answering the question, from the figures it states."""
+    loss = lead["hypothesis_gdp_loss"]
+    return (
+        f"China's rare-earth and magnet shipments as observed cost the US about {observed.text()} of a "
+        f"year's GDP over the period, and the bans on gallium, germanium and antimony, taken from "
+        f"{bans_basis}, {bans.text()}; the hypothesis costs {loss.text()}. The controlled lines were "
+        f"{lead['restricted_imports'].shown()} of US imports, {lead['magnet_share'].shown()} of it magnets."
+    )
+
+
+def industry_name(code: str) -> str:
+    """A BEA summary or detail industry by its title, the code after it; a code in neither list as it is."""
+    schemes: tuple[names.Scheme, ...] = ("bea_summary", "bea_detail")
+    for scheme in schemes:
+        title = names.industry(code, scheme)
+        if not title.startswith("BEA "):
+            return f"{title} ({code})"
+    return f"BEA industry {code}"
+
+
+def named_facts() -> pd.DataFrame:
+    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, for the page."""
+    shown = facts.shown()
+    by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
+    shown.loc[by_industry, "item"] = [
+        " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))
+        for item in shown.loc[by_industry, "item"]
+    ]
+    shown["value"] = shown["value"].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+    return shown

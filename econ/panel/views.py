@@ -1,0 +1,111 @@
+"""What the notebooks take of the panels when the data have one shape or another.
+
+Real users hold different data: HS10 imports with quantities for every partner (a full Census pull), or
+only the NAICS panel (values and calculated duties by industry × partner × month), an annual HS10 pull
+for one year, exports or none. The notebooks ask here, so that each says on the page what it could and
+could not do with what is there:
+
+* `imports_choice` — which import panel a run reads, and the one line to show when it is not built;
+* `collected` — collected duty rates (duty ÷ value) of any panel by any grouping;
+* `weight_year` — the base year of fixed weights: `preferred` (2017, before the Section 301 tariffs, as in
+  PIIE's chart) when the data hold all of it, else the first full calendar year they hold;
+* `monthly_span` — whether a monthly panel spans enough years for the estimators, in one line if not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from econ.errors import EconError
+from econ.manifest import Dataset
+from econ.panel import catalog
+
+IMPORT_PANELS: dict[str, str] = {
+    "imports": "Census imports by HS10 × partner × month (values, quantities, duties)",
+    "imports_naics": "Census imports by NAICS industry × partner × month (values and duties, no quantities)",
+}
+
+
+def imports_choice(dataset: Dataset, wanted: str) -> str:
+    """`wanted` when the dataset has that import panel; else an error in one line saying what it has."""
+    if wanted not in IMPORT_PANELS:
+        raise EconError(f"imports_panel {wanted!r}: expected one of {', '.join(IMPORT_PANELS)}")
+    built = catalog.available(dataset)
+    if wanted in built:
+        return wanted
+    others = [name for name in IMPORT_PANELS if name in built]
+    hint = f"; it has {others[0]}: run with imports_panel: {others[0]}" if others else ""
+    raise EconError(f"dataset {dataset} has no {wanted} panel ({IMPORT_PANELS[wanted]}){hint}")
+
+
+def collected(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """``value``, ``duty`` and ``collected_rate`` (total duty ÷ total value; NaN where no value) by `by`."""
+    sums = frame.groupby(list(by), observed=True, as_index=False)[["value", "duty"]].sum()
+    sums["collected_rate"] = sums["duty"] / sums["value"].where(sums["value"] > 0)
+    return sums
+
+
+def full_years(months: pd.Series) -> list[int]:
+    """Calendar years in which `months` (datetimes) cover all twelve months."""
+    stamps = pd.to_datetime(pd.Series(months)).dt.to_period("M").drop_duplicates()
+    counts = stamps.groupby(stamps.dt.year).size()
+    return [int(year) for year, n in counts.items() if n == 12]
+
+
+def weight_year(months: pd.Series, *, preferred: int = 2017) -> int:
+    """The base year for fixed weights: `preferred` when all its months are there, else the first full
+    calendar year (an EconError when the data hold none)."""
+    years = full_years(months)
+    if not years:
+        raise EconError("no full calendar year of imports to take fixed weights from")
+    return preferred if preferred in years else years[0]
+
+
+def monthly_span(months: pd.Series, *, years: int = 3) -> str | None:
+    """None when a monthly panel spans at least `years` full calendar years; else one line saying what the
+    estimators need and what the data have."""
+    have = full_years(months)
+    if len(have) >= years:
+        return None
+    stamps = pd.to_datetime(pd.Series(months))
+    span = f"{stamps.min():%Y-%m} to {stamps.max():%Y-%m}" if len(stamps) else "no months"
+    return (
+        f"The estimates need a monthly panel over at least {years} full years (12-month differences, "
+        f"events against a 2024 reference); this one has {len(have)} ({span})."
+    )
+
+
+def fixed_weights(hs10: pd.DataFrame, *, partner: str, preferred: int = 2017) -> tuple[int, pd.DataFrame]:
+    """The base year (`weight_year`) and the partner's imports by ``hs10`` in it — the fixed weights of
+    `econ.tariffs.average_tariff` — from a monthly HS10 panel (``imports``) or an annual one
+    (``imports_annual``, whose whole years are those with ``months`` = 12)."""
+    own = hs10[hs10["partner"].astype(str) == partner]
+    if "year" in own.columns:
+        whole = sorted(int(y) for y in own.loc[own["months"] == 12, "year"].unique())
+        if not whole:
+            raise EconError(f"no whole year of HS10 imports from {partner} to take fixed weights from")
+        year = preferred if preferred in whole else whole[0]
+        rows = own[own["year"] == year]
+    else:
+        year = weight_year(own["month"], preferred=preferred)
+        rows = own[pd.to_datetime(own["month"]).dt.year == year]
+    weights = rows.groupby(["hs10", "partner"], observed=True, as_index=False)["value"].sum()
+    return year, weights
+
+
+def industry_panel(naics: pd.DataFrame) -> pd.DataFrame:
+    """The NAICS panel in the columns the estimators of `econ.estimate` read (``hs10`` the product key,
+    here the NAICS code; ``statutory_rate`` the tariff, here the **collected** rate, since the panel has no
+    product lines to evaluate the schedule on). Without quantities only value outcomes can be estimated."""
+    missing = [c for c in ("naics", "partner", "month", "value", "duty", "collected_rate") if c not in naics]
+    if missing:
+        raise EconError(f"industry_panel: the NAICS panel lacks column(s) {missing}")
+    return naics.assign(hs10=naics["naics"].astype(str), statutory_rate=naics["collected_rate"])
+
+
+def spans(months: pd.Series, first: str, last: str) -> bool:
+    """Whether the months run from `first` or earlier to `last` or later ("YYYY-MM")."""
+    stamps = pd.to_datetime(pd.Series(months))
+    return bool(len(stamps)) and stamps.min() <= pd.Timestamp(first) and stamps.max() >= pd.Timestamp(last)
