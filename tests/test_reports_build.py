@@ -177,6 +177,7 @@ def test_index_and_manifest_list_every_run(built):
     assert 'href="compare-square_x.html"' in index  # the grid's comparison page
     comparison = (reports / "compare-square_x.html").read_text()
     assert "square_1.0" in comparison and "square_3.0" in comparison and 'class="differs"' in comparison
+    assert ">x 1.0</a></th>" in comparison  # each run headed by what sets it apart, not by its file name
     umask = os.umask(0)
     os.umask(umask)
     for path in [reports / "index.html", reports / "manifest.json", reports / "square_1.0.html"]:

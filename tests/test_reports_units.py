@@ -451,3 +451,15 @@ def test_every_model_says_what_it_needs():
     for name, model in params.models().items():
         needs = model().needs()
         assert {need.output for need in needs} >= set(model.reads), name
+
+
+def test_a_run_of_a_grid_is_named_by_what_sets_it_apart() -> None:
+    from econ.reports.index import build_note, run_label
+
+    assert run_label("g_0.9", {"restriction": 0.9, "dataset": "demo"}, ["restriction"]) == "restriction 0.9"
+    assert run_label("t_2010", {"partner": "2010"}, ["partner"]) == "partner Mexico (2010)"
+    assert run_label("g", {"scenario": "no_geneva"}, ["scenario"]) == "scenario No Geneva accord (no_geneva)"
+    assert run_label("only", {"x": 1}, []) == "only"
+    assert (
+        build_note({"last_action": "built", "reason": "never built"}) == "built in this run (its first build)"
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,10 @@ def build_note(record: Mapping[str, Any]) -> str:
     """What the last `econ report` did with a run, in words: built now (and why), up to date, failed."""
     action, reason = record.get("last_action"), str(record.get("reason") or "")
     if action == "built":
-        return f"built in this run ({reason})" if reason else "built in this run"
+        # the reason is the cache's ("never built", "parameters changed: …"): say it as the cause
+        if reason == "never built":
+            return "built in this run (its first build)"
+        return f"built in this run: {reason}" if reason else "built in this run"
     if action == "skipped":
         return "up to date (unchanged since it was built)"
     if action in ("failed", "blocked"):
@@ -112,7 +115,28 @@ def _shown(name: str, value: Any) -> str:
         from econ import names
 
         return f"{names.country(value)} ({value})"
+    # a scenario parameter names a file: the reader wants what the scenario says, in a few words
+    if name == "scenario" and isinstance(value, str):
+        return f"{_scenario_words(value)} ({value})"
     return _value(value)
+
+
+def _scenario_words(scenario: str) -> str:
+    from econ.errors import EconError
+    from econ.reports.stories import scenario_phrase
+    from econ.tariffs import load_scenario
+
+    try:
+        return scenario_phrase(load_scenario(scenario).description, scenario)
+    except (EconError, OSError):  # a scenario file since moved or broken: its name will do
+        return scenario.replace("_", " ")
+
+
+def run_label(name: str, parameters: Mapping[str, Any], differs: Sequence[str]) -> str:
+    """A run among the runs of its grid, by the parameters that set it apart ("restriction 0.9")."""
+    if not differs:
+        return name
+    return ", ".join(f"{key.replace('_', ' ')} {_shown(key, parameters.get(key))}" for key in differs)
 
 
 def _value(value: Any) -> str:
@@ -243,18 +267,17 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
             key for found in figures.values() for key, figure in found.items() if figure.unit != "text"
         )
     )
+    varying = [key for key in keys if key in differs]
+    labels = {name: run_label(name, parameters[name], varying) for name in names}
     head = "".join(
         f'<th scope="col"><a href="{html.escape(str(records[name].get("html") or ""))}">'
-        f"{html.escape(name)}</a></th>"
+        f"{html.escape(labels[name])}</a></th>"
         if records[name].get("status") == "ok"
-        else f'<th scope="col">{html.escape(name)} ({html.escape(str(records[name].get("status")))})</th>'
+        else f'<th scope="col">{html.escape(labels[name])} '
+        f"({html.escape(str(records[name].get('status')))})</th>"
         for name in names
     )
     rows = []
-    for key in keys:
-        mark = ' class="differs"' if key in differs else ""
-        cells = "".join(f"<td>{html.escape(_shown(key, parameters[name].get(key)))}</td>" for name in names)
-        rows.append(f'<tr{mark}><th scope="row">parameter <code>{html.escape(key)}</code></th>{cells}</tr>')
     for key in figure_names:
         sample = next(found[key] for found in figures.values() if key in found)
         label = sample.label or key.replace("_", " ")
@@ -265,14 +288,20 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
             for name in names
         )
         rows.append(f'<tr><th scope="row">{html.escape(label)}</th>{cells}</tr>')
+    # the figures first, then the parameters that produced them (the differing ones highlighted)
+    for key in keys:
+        mark = ' class="differs"' if key in differs else ""
+        cells = "".join(f"<td>{html.escape(_shown(key, parameters[name].get(key)))}</td>" for name in names)
+        rows.append(f'<tr{mark}><th scope="row">parameter <code>{html.escape(key)}</code></th>{cells}</tr>')
     table = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     chart_html, scripts = "", []
     leads = [lead_figures(record) for record in records.values()]
     first = next((next(iter(lead)) for lead in leads if lead), None)
     if first is not None:
-        chart_html, scripts = _comparison_chart(first, figures, names, records), plots.chart_scripts()
-    notebook = str(records[names[0]].get("notebook", "")).replace("_", " ")
-    title = f"Comparison of {len(names)} runs: {notebook}"
+        chart_html = _comparison_chart(first, figures, names, labels)
+        scripts = plots.chart_scripts()
+    notebook = str(records[names[0]].get("notebook", "")).replace("_", " ").capitalize()
+    title = f"{notebook}: {len(names)} runs side by side"
     varied = ", ".join(sorted(differs)) or "nothing"
     body = (
         f"<h1>{html.escape(title)}</h1>{_banner(records)}"
@@ -283,7 +312,7 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
 
 
 def _comparison_chart(
-    key: str, figures: Mapping[str, Mapping[str, Figure]], names: list[str], records: Mapping[str, Any]
+    key: str, figures: Mapping[str, Mapping[str, Figure]], names: list[str], labels: Mapping[str, str]
 ) -> str:
     import altair as alt
     import pandas as pd
@@ -298,7 +327,7 @@ def _comparison_chart(
         scale = formatting.display_scale(figure.unit) if figure.unit != "usd" else 1e-9
         rows.append(
             {
-                "run": name,
+                "run": labels[name],
                 "value": float(figure.value) * scale,  # type: ignore[arg-type]
                 "low": None if figure.low is None else figure.low * scale,
                 "high": None if figure.high is None else figure.high * scale,
@@ -322,7 +351,7 @@ def _comparison_chart(
         chart,
         alt=f"Bar chart of {axis} for each run of the grid, with intervals where the runs give them.",
         caption=f"{axis}, one bar per run"
-        + ("; lines: 5–95% intervals." if data["low"].notna().any() else "."),
+        + (f"; lines: {sample.interval}." if data["low"].notna().any() else "."),
         data=data,
         name=key,
     )
