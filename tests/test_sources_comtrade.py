@@ -163,3 +163,14 @@ def test_keyless_preview_at_its_cap_is_not_cached(econ_home: Path, httpserver, m
     with pytest.raises(FetchError, match="probably cut"):
         fetch_comtrade.fetch(periods=["2024"], options=options)
     assert not list((econ_home / "data" / "raw" / "comtrade" / "v").glob("*.json"))
+
+
+def test_a_download_without_iso_codes_names_countries_from_their_m49_codes(shared_data: Path) -> None:
+    # Comtrade's CSV download leaves reporterISO, partnerISO and the descriptions blank: the panel must
+    # still say China's imports from the USA (842 is Comtrade's USA, where ISO 3166 has 840).
+    from econ.panel.other_sources import world_trade_panel
+
+    world = world_trade_panel([shared_data / "comtrade" / "semiconductor_trade.csv"])
+    assert set(world["reporter"]) == {"CHN"} and set(world["partner"]) == {"USA"}
+    assert set(world["reporter_name"]) == {"China"} and set(world["flow"]) == {"Import"}
+    assert len(world) == 15

@@ -68,6 +68,50 @@ def prices_panel(files: Sequence[Path]) -> tuple[pd.DataFrame, list[str]]:
     return panel.sort_values(["series_id", "month"], ignore_index=True)[list(PRICES_SCHEMA)], notes
 
 
+# Comtrade's own codes where they are not ISO 3166 numeric (its reference table "partnerAreas"): areas
+# ISO does not list, and the countries Comtrade codes with their territories (842 is the USA with Puerto
+# Rico and the US Virgin Islands, where ISO has 840).
+_COMTRADE_AREAS = {
+    "0": ("W00", "World"),
+    "490": ("S19", "Other Asia, nes"),
+    "899": ("_X", "Areas, nes"),
+    "842": ("USA", "United States"),
+    "251": ("FRA", "France"),
+    "579": ("NOR", "Norway"),
+    "699": ("IND", "India"),
+    "757": ("CHE", "Switzerland"),
+}
+_FLOWS = {"M": "Import", "X": "Export", "RM": "Re-import", "RX": "Re-export"}
+
+
+def _iso3(iso: pd.Series, m49: pd.Series) -> pd.Series:
+    """ISO alpha-3 codes; where a download left them blank (Comtrade's CSV often does), from the M49
+    code, which for countries is the ISO 3166 numeric code (842 → USA, 156 → CHN)."""
+    import pycountry
+
+    def from_code(code: str) -> str:
+        if code in _COMTRADE_AREAS:
+            return _COMTRADE_AREAS[code][0]
+        country = pycountry.countries.get(numeric=code.zfill(3))
+        return country.alpha_3 if country is not None else code  # an area without ISO code keeps its M49
+
+    given = iso.fillna("").astype(str)
+    return given.where(given != "", m49.astype(str).map(from_code))
+
+
+def _country_name(name: pd.Series, m49: pd.Series) -> pd.Series:
+    import pycountry
+
+    def from_code(code: str) -> str:
+        if code in _COMTRADE_AREAS:
+            return _COMTRADE_AREAS[code][1]
+        country = pycountry.countries.get(numeric=code.zfill(3))
+        return country.name if country is not None else f"M49 area {code}"
+
+    given = name.fillna("").astype(str)
+    return given.where(given != "", m49.astype(str).map(from_code))
+
+
 def world_trade_panel(files: Sequence[Path]) -> pd.DataFrame:
     """The world_trade panel from UN Comtrade API v1 responses or their CSV download."""
     from econ.sources import comtrade
@@ -77,11 +121,13 @@ def world_trade_panel(files: Sequence[Path]) -> pd.DataFrame:
     period = data["period_code"].astype(str)
     panel = pd.DataFrame(
         {
-            "reporter": data["reporter_iso"].astype(str),
-            "reporter_name": data["reporter_desc"].astype(str),
-            "partner": data["partner_iso"].astype(str),
-            "partner_name": data["partner_desc"].astype(str),
-            "flow": data["flow_desc"].astype(str),
+            "reporter": _iso3(data["reporter_iso"], data["reporter"]),
+            "reporter_name": _country_name(data["reporter_desc"], data["reporter"]),
+            "partner": _iso3(data["partner_iso"], data["partner"]),
+            "partner_name": _country_name(data["partner_desc"], data["partner"]),
+            "flow": data["flow_desc"]
+            .where(data["flow_desc"].fillna("") != "", data["flow"].map(_FLOWS).fillna(data["flow"]))
+            .astype(str),
             "commodity": data["cmd_code"].astype(str),
             "commodity_name": data["cmd_desc"].astype(str),
             "frequency": data["freq"].astype(str),
