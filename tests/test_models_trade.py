@@ -131,7 +131,7 @@ def test_bad_parameters_and_columns_are_named() -> None:
 
 def test_approximate_bea_crosswalk() -> None:
     codes = pd.Series(["8471300100", "8501100000", "8703230000", "2846901000", "8542310000", "9999999999"])
-    assert trade.bea_industry(codes).tolist() == ["334", "335", "3361MV", "325", "334", "unmatched"]
+    assert crosswalk.bea_industry(codes).tolist() == ["334", "335", "3361MV", "325", "334", "unmatched"]
     assert len(crosswalk.CHAPTER_TO_BEA) == 97
 
 
