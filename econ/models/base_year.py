@@ -94,6 +94,7 @@ def _naics_frame(imports: pd.DataFrame, *, year: int, bea_weights: pd.Series | N
         frame["naics_name"] = frame["naics"].map(titles).fillna("").to_numpy()
     placed = naics_to_bea(frame["naics"], weights=bea_weights)
     frame = frame.merge(placed.rename(columns={"share": "bea_share", "how": "bea_match"}), on="naics")
+    frame = frame[frame["bea_share"] > 0]  # a child commodity the table in use does not import
     split = frame["bea_match"] == "split"
     frame["product"] = frame["naics"].where(~split, frame["naics"] + "/" + frame["bea"])
     frame["value"] = frame["value"] * frame["bea_share"]
@@ -173,21 +174,15 @@ def industry_tariffs(
     schedule's changes are evaluated on the HTS lines of `lines` (the ``tariff_lines`` panel) for each
     partner and averaged over each BEA commodity's lines (HS-chapter crosswalk), weighted by the
     partner's base-year HS10 imports where `hs10_weights` (hs10, partner, value) gives them, else
-    unweighted; a commodity with no lines (scrap, goods returned) takes the partner's average over all
-    lines."""
+    unweighted; a commodity with no lines (scrap, goods returned) takes the partner's mean over the
+    commodities that have lines."""
     for name in ("naics", "partner", "bea", "collected_rate"):
         if name not in frame.columns:
             raise ParameterError([("frame", f"missing column {name!r} (the NAICS base-year frame)")])
     partners = sorted(frame["partner"].astype(str).unique())
     base_day, day = pd.Timestamp(f"{base_year}-07-01"), pd.Timestamp(date)
-    change = _line_changes(schedule, lines, partners, base_day, day, scenario, hs10_weights)
     out = frame.copy()
-    key = pd.MultiIndex.from_arrays([out["partner"].astype(str), out["bea"].astype(str)])
-    fallback = change.groupby(level="partner").mean() if len(change) else change
-    since_base = _lookup(change["since_base"], fallback["since_base"], key)
-    scenario_change = _lookup(change["scenario"], fallback["scenario"], key)
     out["base_rate"] = out["collected_rate"].to_numpy()
-
     month = imports_naics[pd.to_datetime(imports_naics["month"]).dt.to_period("M") == day.to_period("M")]
     observed = month.groupby(["naics", "partner"], observed=True)[["value", "duty"]].sum()
     observed = observed[observed["value"] > 0]
@@ -195,6 +190,15 @@ def industry_tariffs(
     pair = pd.MultiIndex.from_arrays([out["naics"].astype(str), out["partner"].astype(str)])
     collected = rate.reindex(pair).to_numpy()
     have = np.isfinite(collected)
+
+    # the schedule's change since the base year is needed only where the month was not collected
+    change = _line_changes(
+        schedule, lines, partners, None if have.all() else base_day, day, scenario, hs10_weights
+    )
+    key = pd.MultiIndex.from_arrays([out["partner"].astype(str), out["bea"].astype(str)])
+    fallback = change.groupby(level="partner").mean() if len(change) else change
+    since_base = _lookup(change["since_base"], fallback["since_base"], key)
+    scenario_change = _lookup(change["scenario"], fallback["scenario"], key)
     out["in_force"] = np.where(have, collected, np.clip(out["base_rate"].to_numpy() + since_base, 0.0, None))
     out["alternative"] = np.clip(out["in_force"].to_numpy() + scenario_change, 0.0, None)
     share = float(out.loc[have, "value"].sum() / out["value"].sum()) if len(out) else 0.0
@@ -221,13 +225,14 @@ def _line_changes(
     schedule: Schedule,
     lines: pd.DataFrame,
     partners: list[str],
-    base_day: pd.Timestamp,
+    base_day: pd.Timestamp | None,
     day: pd.Timestamp,
     scenario: str,
     hs10_weights: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """Per partner × BEA commodity: the schedule's change from `base_day` to `day` (``since_base``) and
-    the scenario's change against the schedule on `day` (``scenario``), averaged over HTS lines."""
+    """Per partner × BEA commodity: the schedule's change from `base_day` to `day` (``since_base``, zero
+    when `base_day` is None: not needed) and the scenario's change against the schedule on `day`
+    (``scenario``), averaged over HTS lines."""
     rates = schedule.rates
     codes = lines["hts10"].where(lines["hts10"].astype(str).str.fullmatch(r"\d{10}"), None)
     table = pd.DataFrame({"hs8": lines["hts8"].astype(str), "hs10": codes}).drop_duplicates()
@@ -239,9 +244,9 @@ def _line_changes(
     table = table[table["bea"] != UNMATCHED]
     grid = table.loc[table.index.repeat(len(partners))].reset_index(drop=True)
     grid["partner"] = np.tile(np.asarray(partners, dtype=object), len(table))
-    then = rates(grid.assign(date=base_day))["total"].to_numpy()
     now = rates(grid.assign(date=day))["total"].to_numpy()
     alternative = rates(grid.assign(date=day), scenario=scenario)["total"].to_numpy()
+    then = now if base_day is None else rates(grid.assign(date=base_day))["total"].to_numpy()
     grid["since_base"] = now - then
     grid["scenario"] = alternative - now
     weight = pd.Series(1.0, index=grid.index)
