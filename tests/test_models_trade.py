@@ -410,3 +410,15 @@ def test_pe_and_price_models_at_beas_71_industries(bea_summary) -> None:
     content = io.import_content(use, make, imports)
     assert (prices.commodity <= content * shock.max() + 1e-12).all()
     assert (prices.commodity >= -1e-12).all()
+
+
+def test_estimated_passthrough_on_the_naics_panel_is_refused_in_one_line() -> None:
+    from econ.reports import params
+
+    found = params.problems(
+        "geneva_reduction", {"imports_panel": "imports_naics", "passthrough": "estimated"}
+    )
+    assert len(found) == 1 and found[0][0] == "imports_panel" and "values and duties only" in found[0][1]
+    assert params.problems("geneva_reduction", {"imports_panel": "imports_naics"}) == []
+    needs = params.validate("geneva_reduction", {"imports_panel": "imports_naics", "dataset": "real"}).needs()
+    assert needs[0].output == "imports_naics" and needs[0].months == ("2024-01", "2024-12")

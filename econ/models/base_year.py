@@ -274,7 +274,7 @@ def year_values(hs10: pd.DataFrame, year: int) -> pd.DataFrame:
     """The HS10 panel's imports in `year` by hs10 × partner — the weights `industry_tariffs` takes."""
     months = pd.to_datetime(hs10["month"])
     rows = hs10.loc[(months.dt.year == year).to_numpy(), ["hs10", "partner", "value"]]
-    return rows.groupby(["hs10", "partner"], as_index=False, observed=True)["value"].sum()
+    return rows.groupby(["hs10", "partner"], observed=True)["value"].sum().reset_index()
 
 
 def naics_titles(frame: pd.DataFrame) -> dict[str, str]:

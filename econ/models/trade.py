@@ -376,7 +376,7 @@ def _solve_arrays(base: _Base, params: Parameters) -> tuple[dict[str, np.ndarray
     return rows, products
 
 
-Solved = Mapping[str, Any]  # a DataFrame or a dict of arrays: what `_solve` or `_solve_arrays` gives
+Solved = pd.DataFrame | Mapping[str, np.ndarray]  # what `_solve` or `_solve_arrays` gives
 
 
 def _headline_values(rows: Solved, products: Solved) -> np.ndarray:
