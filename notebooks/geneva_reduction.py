@@ -369,7 +369,8 @@ validation.show(
 
 # %%
 display(Markdown(panel.dataset_note(dataset)))
-partner_names = dict(zip(imports["partner"], imports["partner_name"], strict=False))
+# partners named from the package's Census list, not the panel's free text (which the page would show raw)
+partner_names = {code: names.country(code) for code in imports["partner"].astype(str).unique()}
 display(Markdown(panel.rests_on(dataset, [source, "tariff_lines", "io_tables"], partner_names=partner_names)))
 figures = headline(
     scenario=scenario,
