@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -26,6 +28,7 @@ sigma_se: float = 0.4
 eta: float = 1.5
 eta_se: float = 0.4
 draws: int = 200
+imports_panel: str = "imports"
 
 # %%
 import logging
@@ -35,33 +38,50 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from econ import formatting, names, panel, plots, tables
-from econ.models import io, trade
+from econ.models import base_year as base_year_model
+from econ.models import crosswalk, io, trade
+from econ.panel import views
 from econ.reports import Figure, headline, stories, story, validation
 from econ.tariffs import load_scenario
 
 plots.use_house_style()
-imports = panel.load("imports", dataset)
+source = views.imports_choice(dataset, imports_panel)
+imports = panel.load(source, dataset)
 setting = passthrough  # the preset's name, for the title (an estimate replaces the number below)
 if passthrough == "estimated":
-    # Pass-through and σ from this dataset's own import panel, with their standard errors. The
-    # estimators' notes on dropped rows go to the log, not the page.
+    # Pass-through and σ from this dataset's own HS10 panel (the parameter model refuses "estimated" on
+    # the NAICS panel, which has no prices). The estimators' notes on dropped rows go to the log.
     logging.captureWarnings(True)
     estimates = trade.estimated_parameters(imports)
     passthrough, passthrough_se = estimates["passthrough"]
     sigma, sigma_se = estimates["sigma"]
+# A schedule built from an HTS CSV export logs that it takes the compiled Section 301 lists; the page says
+# so in the tariffs' description below instead.
+logging.getLogger("econ.tariffs.products").setLevel(logging.ERROR)
 schedule = panel.schedule(dataset)
-# Industries through the concordances (econ.concord) when the dataset has them, else an approximate
-# HS-chapter crosswalk to BEA summary industries.
-industries = panel.load("industries", dataset) if "industries" in panel.available(dataset) else None
-frame = trade.base_year_frame(
-    imports[["hs10", "partner", "month", "value"]], year=base_year, industries=industries
-)
-# The base year's tariffs, on its middle day; the two schedules compared, on `date`.
-in_base_year = frame.assign(date=pd.Timestamp(f"{base_year}-07-01"))
-frame["base_rate"] = schedule.rates(in_base_year)["total"].to_numpy()
-on_date = frame.assign(date=pd.Timestamp(date))
-frame["in_force"] = schedule.rates(on_date)["total"].to_numpy()
-frame["alternative"] = schedule.rates(on_date, scenario=scenario)["total"].to_numpy()
+io_tables = panel.io_tables(dataset)
+if source == "imports":
+    # Industries through the concordances (econ.concord) when the dataset has them, else an approximate
+    # HS-chapter crosswalk to BEA summary industries.
+    industries = panel.load("industries", dataset) if "industries" in panel.available(dataset) else None
+    frame = trade.base_year_frame(
+        imports[["hs10", "partner", "month", "value"]], year=base_year, industries=industries
+    )
+    frame, method = base_year_model.schedule_tariffs(
+        frame, schedule, base_year=base_year, date=date, scenario=scenario
+    )
+else:
+    # NAICS industries placed in BEA's commodities; the one code spanning two (336) split by the Use
+    # table's imports. Tariff levels from what was collected, the scenario's change from the schedule.
+    frame = trade.base_year_frame(
+        imports, year=base_year, bea_weights=crosswalk.import_weights(io_tables.use.final_demand)
+    )
+    hs10 = panel.load("imports", dataset) if "imports" in panel.available(dataset) else None
+    frame, method = base_year_model.industry_tariffs(
+        frame, schedule, panel.load("tariff_lines", dataset), imports_naics=imports,
+        base_year=base_year, date=date, scenario=scenario,
+        hs10_weights=None if hs10 is None else base_year_model.year_values(hs10, base_year),
+    )  # fmt: skip
 comparison = {
     "base_rate": "base_rate",
     "rate": "in_force",
@@ -71,9 +91,9 @@ comparison = {
     "eta": eta,
     "standard_errors": {"passthrough": passthrough_se, "sigma": sigma_se, "eta": eta_se},
     "draws": draws,
+    "product": "product",
 }
 result = trade.compare(frame, by="bea", **comparison)
-io_tables = panel.io_tables(dataset)
 shock = trade.import_price_changes(result, frame, commodities=io_tables.use.commodities)
 prices = {
     markup: io.cost_push(io_tables.use, io_tables.make, io_tables.imports, shock, markup=markup)
@@ -111,11 +131,13 @@ story(
 # force on the date named above against the scenario's. The base year's flows were observed under the
 # base year's tariffs, so each schedule is solved from there and the effect is the difference. Every
 # figure with an interval carries the 5th to 95th percentile of 200 draws of pass-through and the two
-# elasticities from their standard errors.
+# elasticities from their standard errors. What the import panel's shape allows, and where each tariff
+# comes from, is said below.
 
 # %%
 display(Markdown(formatting.markdown_text(the_scenario.description)))
 display(Markdown(stories.cut_sentence(stories.geneva_cut())))
+display(Markdown(formatting.markdown_text(f"{base_year_model.shape_note(frame, method)} {method.text}")))
 china = frame["partner"] == "5700"
 weighted = frame[["base_rate", "alternative", "in_force"]].mul(frame["value"], axis=0).groupby(china).sum()
 rates = weighted.div(frame["value"].groupby(china).sum(), axis=0)
@@ -130,9 +152,18 @@ tables.show(
     },
     name="average_tariffs",
     caption=f"Average tariff on {base_year} imports, weighted by {base_year} import values",
-    note=f"{len(frame):,} product × partner lines; {formatting.quantity(frame['value'].sum(), 'usd')} "
+    note=f"{len(frame):,} product × partner rows; {formatting.quantity(frame['value'].sum(), 'usd')} "
     f"of imports in {base_year}.",
 )
+china_rates = rates.loc[names.country("5700")]
+china_value = frame.loc[china, "value"].sum()
+display(Markdown(formatting.markdown_text(
+    f"On imports from {names.country('5700')} ({formatting.quantity(china_value, 'usd')} in {base_year}) "
+    f"the tariffs under “{phrase}” average {formatting.quantity(china_rates['alternative'], 'percent')}, "
+    f"against {formatting.quantity(china_rates['in_force'], 'percent')} in force: "
+    + formatting.compare(china_rates["alternative"] - china_rates["in_force"], unit="points",
+                         up="higher under the scenario", down="lower under the scenario") + "."
+)))  # fmt: skip
 
 # %% [markdown]
 # ## All effects, summed over products and partners
@@ -217,12 +248,17 @@ plots.chart(
 
 # %% [markdown]
 # ## By NAICS industry
-# The same comparison for 6-digit NAICS industries (when the dataset has the concordances).
+# The same comparison by NAICS industry: the industries of the NAICS panel itself, or with HS10 data the
+# 6-digit industries of the concordances (when the dataset has them).
 
 # %%
 if "naics" in frame.columns:
     by_naics = trade.industry_effects(trade.compare(frame, by="naics", **comparison))
-    by_naics.index = [names.labelled(code, "naics") for code in by_naics.index]
+    titles = base_year_model.naics_titles(frame) if source == "imports_naics" else {}
+    by_naics.index = [
+        f"{titles[code]} ({code})" if code in titles else names.labelled(code, "naics")
+        for code in by_naics.index
+    ]
     by_naics.index.name = "Industry (NAICS)"
     display(tables.show(
         tables.top_n(by_naics, by="cost_to_buyers_bn", n=12,
@@ -333,6 +369,9 @@ validation.show(
 
 # %%
 display(Markdown(panel.dataset_note(dataset)))
+# partners named from the package's Census list, not the panel's free text (which the page would show raw)
+partner_names = {code: names.country(code) for code in imports["partner"].astype(str).unique()}
+display(Markdown(panel.rests_on(dataset, [source, "tariff_lines", "io_tables"], partner_names=partner_names)))
 figures = headline(
     scenario=scenario,
     date=date,

@@ -131,7 +131,7 @@ def test_bad_parameters_and_columns_are_named() -> None:
 
 def test_approximate_bea_crosswalk() -> None:
     codes = pd.Series(["8471300100", "8501100000", "8703230000", "2846901000", "8542310000", "9999999999"])
-    assert trade.bea_industry(codes).tolist() == ["334", "335", "3361MV", "325", "334", "unmatched"]
+    assert crosswalk.bea_industry(codes).tolist() == ["334", "335", "3361MV", "325", "334", "unmatched"]
     assert len(crosswalk.CHAPTER_TO_BEA) == 97
 
 
@@ -232,3 +232,193 @@ def test_compare_a_schedule_with_itself_is_zero_and_intervals_bracket_the_centre
     )  # fmt: skip
     cost = effect.totals.loc["cost_to_buyers"]
     assert cost["low"] <= cost["central"] <= cost["high"] and cost["low"] < cost["high"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A base year of NAICS industries (the Census NAICS panel's shape) and the BEA tables the models run on.
+
+
+def _naics_panel() -> pd.DataFrame:
+    """Census NAICS × partner × month, 2024 and June 2025, with made-up values and duties."""
+    rows = []
+    for month, scale in (("2024-01-01", 1.0), ("2024-07-01", 1.0), ("2025-06-01", 0.5)):
+        for naics, partner, value, rate in (
+            ("111", "5700", 100.0, 0.02), ("111", "2010", 300.0, 0.0), ("3361", "5700", 50.0, 0.10),
+            ("336", "2010", 400.0, 0.01), ("910", "5700", 20.0, 0.0), ("990", "2010", 10.0, 0.0),
+        ):  # fmt: skip
+            june = month.startswith("2025")
+            rate = rate + (0.25 if june and partner == "5700" else 0.0)
+            rows.append((naics, partner, pd.Timestamp(month), value * scale, value * scale * rate))
+    frame = pd.DataFrame(rows, columns=["naics", "partner", "month", "value", "duty"])
+    frame["naics_name"] = "NAICS CODE " + frame["naics"] + ", MADE UP"
+    return frame
+
+
+def test_naics_base_year_places_codes_in_bea_commodities_and_splits_the_coarse_one() -> None:
+    weights = pd.Series({"3361MV": 300.0, "3364OT": 100.0})  # the Use table's imports (F050, sign flipped)
+    frame = trade.base_year_frame(_naics_panel(), year=2024, bea_weights=weights)
+    assert frame["value"].sum() == pytest.approx(2 * 880.0)  # nothing dropped, nothing doubled
+    split = frame[frame["naics"] == "336"].set_index("bea")
+    assert split["value"].to_dict() == pytest.approx({"3361MV": 600.0, "3364OT": 200.0})
+    assert set(split["product"]) == {"336/3361MV", "336/3364OT"} and set(split["bea_match"]) == {"split"}
+    placed = frame.drop_duplicates("naics").set_index("naics")["bea"].to_dict()
+    assert placed["111"] == "111CA" and placed["3361"] == "3361MV"
+    assert placed["910"] == "Used" and placed["990"] == "Other"  # BEA's scrap and noncomparable imports
+    china_farm = frame[(frame["naics"] == "111") & (frame["partner"] == "5700")]
+    assert china_farm["collected_rate"].item() == pytest.approx(0.02)
+    assert not frame.duplicated(["product", "partner"]).any()
+    with pytest.raises(ParameterError, match=r"HS10 panel .* or the NAICS panel"):
+        trade.base_year_frame(_naics_panel().drop(columns="naics"), year=2024)
+
+
+class _Products:
+    used_compiled_lists = False
+
+
+class _Schedule:
+    """A schedule written by hand: 30% on China from 2025-04-10; the scenario adds 115 points on China's
+    passenger cars (8703) only."""
+
+    products = _Products()
+
+    def rates(self, frame: pd.DataFrame, *, scenario: str | None = None) -> pd.DataFrame:
+        china = (frame["partner"] == "5700").to_numpy()
+        late = (frame["date"] >= pd.Timestamp("2025-04-10")).to_numpy()
+        total = np.where(china & late, 0.30, 0.0)
+        if scenario is not None:
+            cars = frame["hs10"].fillna("").str.startswith("8703").to_numpy()
+            total = total + np.where(china & cars, 1.15, 0.0)
+        return pd.DataFrame({"total": total}, index=frame.index)
+
+
+LINES = pd.DataFrame(
+    {
+        "hts8": ["87032300", "87089981", "01012100", "88024000", "01012100"],
+        "hts10": ["8703230000", "8708998180", "0101210010", "8802400000", None],  # an HS8 row above its line
+    }
+)
+
+
+def test_industry_tariffs_collected_levels_plus_the_schedules_change() -> None:
+    from econ.models import base_year
+
+    panel = _naics_panel()
+    frame = trade.base_year_frame(panel, year=2024, bea_weights=pd.Series({"3361MV": 3.0, "3364OT": 1.0}))
+    out, method = base_year.industry_tariffs(
+        frame, _Schedule(), LINES, imports_naics=panel, base_year=2024, date="2025-06-15", scenario="x"
+    )
+    rows = out.set_index(["product", "partner"])
+    # base: 2024's collected rate; in force: June 2025's (every pair has June imports here)
+    assert rows.loc[("3361", "5700"), "base_rate"] == pytest.approx(0.10)
+    assert rows.loc[("3361", "5700"), "in_force"] == pytest.approx(0.35)
+    # the scenario: +115 points on one of the two motor-vehicle lines (unweighted: half of it)
+    assert rows.loc[("3361", "5700"), "alternative"] == pytest.approx(0.35 + 1.15 / 2)
+    assert rows.loc[("111", "5700"), "alternative"] == pytest.approx(rows.loc[("111", "5700"), "in_force"])
+    # scrap has no HTS lines here: the partner's mean over the commodities that have lines (111CA, 3361MV,
+    # 3364OT)
+    assert rows.loc[("910", "5700"), "alternative"] - rows.loc[("910", "5700"), "in_force"] == pytest.approx(
+        1.15 / 2 / 3
+    )
+    assert (
+        out.loc[out["partner"] == "2010", "alternative"] == out.loc[out["partner"] == "2010", "in_force"]
+    ).all()
+    assert "collected rate" in method.text and "unweighted" in method.text
+    # weighted by HS10 imports: three parts cars to one part car parts
+    weights = pd.DataFrame({"hs10": ["8703230000", "8708998180"], "partner": "5700", "value": [3.0, 1.0]})
+    weighted, method = base_year.industry_tariffs(
+        frame, _Schedule(), LINES, imports_naics=panel, base_year=2024, date="2025-06-15", scenario="x",
+        hs10_weights=weights,
+    )  # fmt: skip
+    car = weighted.set_index(["product", "partner"]).loc[("3361", "5700")]
+    assert car["alternative"] - car["in_force"] == pytest.approx(1.15 * 3 / 4)
+    assert "weighted by HS10 imports" in method.text
+    # a date after the panel's last month: the base rate plus the schedule's change since the base year
+    later, method = base_year.industry_tariffs(
+        frame, _Schedule(), LINES, imports_naics=panel, base_year=2024, date="2026-03-01", scenario="x"
+    )
+    assert later.set_index(["product", "partner"]).loc[("3361", "5700"), "in_force"] == pytest.approx(0.40)
+    assert method.in_force_collected_share == 0.0
+
+
+def test_naics_comparison_through_the_fixture_tables_says_what_it_left_out(fixtures) -> None:
+    from econ.models import base_year, io
+    from econ.sources import bea
+
+    use, make, imports = (
+        bea.read(fixtures / "bea" / f"Mini_{t}_2023.csv") for t in ("Use", "Make", "Import")
+    )
+    mining = pd.DataFrame({"naics": "212", "partner": "5700", "month": pd.Timestamp("2024-05-01"),
+                           "value": [5.0], "duty": [0.0], "naics_name": "MINING"})  # fmt: skip
+    panel = pd.concat([_naics_panel(), mining], ignore_index=True)
+    frame = trade.base_year_frame(panel, year=2024, bea_weights=crosswalk.import_weights(use.final_demand))
+    assert set(frame.loc[frame["naics"] == "336", "bea"]) == {"3361MV"}  # the table imports no 3364OT
+    frame, _ = base_year.industry_tariffs(
+        frame, _Schedule(), LINES, imports_naics=panel, base_year=2024, date="2025-06-15", scenario="x"
+    )
+    result = trade.compare(frame, rate="in_force", alternative="alternative", product="product", by="bea")
+    shock = trade.import_price_changes(result, frame, commodities=use.commodities)
+    assert set(shock.index) <= set(use.commodities)
+    assert "Other" in shock.index and "Used" in shock.index  # noncomparable imports, scrap
+    assert list(shock.attrs["unmatched"]) == ["212"]  # mining: not a commodity of the mini table
+    prices = io.cost_push(use, make, imports, shock)
+    assert prices.industry.loc["3361MV"] < 0  # cars cost less with the tariffs in force than without Geneva
+
+
+@pytest.fixture(scope="module")
+def bea_summary(shared_data):
+    from econ.sources import bea
+
+    folder = shared_data / "bea"
+    return (
+        bea.read(folder / "Summary_Use_2023_PRO_BeforeRedef_17sch.csv"),
+        bea.read(folder / "Summary_Make_2023_BeforeRedef_17sch.csv"),
+        bea.read(folder / "Summary_Import_2023_BeforeRedef_17sch.csv"),
+    )
+
+
+@pytest.mark.real_data
+def test_every_crosswalk_code_is_a_commodity_of_beas_real_summary_tables(bea_summary) -> None:
+    use = bea_summary[0]
+    assert len(use.industries) == 71 and len(use.commodities) == 73
+    commodities = set(use.commodities)
+    assert set(crosswalk.CHAPTER_TO_BEA.values()) <= commodities
+    assert set(crosswalk.naics_table()["bea_summary"]) <= commodities
+
+
+@pytest.mark.real_data
+def test_pe_and_price_models_at_beas_71_industries(bea_summary) -> None:
+    """Every Census NAICS code of the crosswalk, one partner, the same tariff rise: each commodity's
+    import price rises by exactly the tariff factor at full pass-through, nothing is left out (no
+    ``unknown commodity codes [OTHER]``), and the cost push is bounded by each commodity's import content."""
+    from econ.models import io
+
+    use, make, imports = bea_summary
+    codes = crosswalk.naics_table()["naics"]
+    panel = pd.DataFrame(
+        {"naics": codes, "partner": "5700", "month": pd.Timestamp("2024-03-01"), "value": 1e9, "duty": 1e8}
+    )
+    frame = trade.base_year_frame(panel, year=2024, bea_weights=crosswalk.import_weights(use.final_demand))
+    frame = frame.assign(base_rate=0.1, in_force=0.1, alternative=0.1 + 1.15)
+    result = trade.compare(
+        frame, rate="alternative", alternative="in_force", product="product", by="bea", passthrough="border"
+    )
+    shock = trade.import_price_changes(result, frame, commodities=use.commodities)
+    assert shock.attrs["unmatched"] == {} and len(shock) == frame["bea"].nunique()
+    assert shock.to_numpy() == pytest.approx(2.25 / 1.1 - 1)
+    prices = io.cost_push(use, make, imports, shock)
+    assert len(prices.industry) == 71 and 0 < prices.pce < shock.max()
+    content = io.import_content(use, make, imports)
+    assert (prices.commodity <= content * shock.max() + 1e-12).all()
+    assert (prices.commodity >= -1e-12).all()
+
+
+def test_estimated_passthrough_on_the_naics_panel_is_refused_in_one_line() -> None:
+    from econ.reports import params
+
+    found = params.problems(
+        "geneva_reduction", {"imports_panel": "imports_naics", "passthrough": "estimated"}
+    )
+    assert len(found) == 1 and found[0][0] == "imports_panel" and "values and duties only" in found[0][1]
+    assert params.problems("geneva_reduction", {"imports_panel": "imports_naics"}) == []
+    needs = params.validate("geneva_reduction", {"imports_panel": "imports_naics", "dataset": "real"}).needs()
+    assert needs[0].output == "imports_naics" and needs[0].months == ("2024-01", "2024-12")

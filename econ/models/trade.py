@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from econ.errors import ParameterError
-from econ.models.crosswalk import bea_industry, table_codes
+from econ.models.base_year import base_year_frame as base_year_frame  # re-exported
+from econ.models.crosswalk import table_codes
 
 PassthroughPreset = Literal["border", "border_2025", "retail"]
 PassthroughSetting = Literal["border", "border_2025", "retail", "estimated"]
@@ -164,39 +165,39 @@ def simulate(
     elif domestic_share is not None:
         base = base.assign(_domestic_share=float(domestic_share))
     _check_domestic_share(base)
+    prepared = _prepare(base, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
     rows, products = _solve(base, params, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
     central = _headlines(rows, products)
-    industry_central = _by_industry(rows, products, base, by) if by else None
-
+    grouping = _grouping(base, by, product) if by else None
+    industry_central = _by_industry(rows, products, grouping) if grouping else None
+    industries = None
     if standard_errors is not None and len(standard_errors):
         rng = np.random.default_rng(seed)
-        draw_totals = []
-        draw_industries = []
+        draw_totals, draw_industries = [], []
         for _ in range(draws):
-            drawn = _draw(params, standard_errors, rng)
-            r, p = _solve(base, drawn, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
-            draw_totals.append(_headlines(r, p))
-            if by:
-                draw_industries.append(_by_industry(r, p, base, by))
-        stacked = pd.DataFrame(draw_totals)
+            r, p = _solve_arrays(prepared, _draw(params, standard_errors, rng))
+            draw_totals.append(_headline_values(r, p))
+            if grouping:
+                draw_industries.append(_industry_values(r, p, grouping))
+        stacked = np.stack(draw_totals)
         totals = pd.DataFrame(
-            {"central": central, "low": stacked.quantile(0.05), "high": stacked.quantile(0.95)}
+            {
+                "central": central,
+                "low": pd.Series(np.quantile(stacked, 0.05, axis=0), index=central.index),
+                "high": pd.Series(np.quantile(stacked, 0.95, axis=0), index=central.index),
+            }
         )
-        industries = None
-        if by:
-            panel = pd.concat(draw_industries, keys=range(draws), names=["draw"])
-            low = panel.groupby(level=by).quantile(0.05)
-            high = panel.groupby(level=by).quantile(0.95)
+        if grouping and industry_central is not None:
+            cube = np.stack(draw_industries)
+            low = _industry_frame(np.quantile(cube, 0.05, axis=0), grouping)
+            high = _industry_frame(np.quantile(cube, 0.95, axis=0), grouping)
             industries = pd.concat({"central": industry_central, "low": low, "high": high}, axis=1)
     else:
         totals = pd.DataFrame({"central": central, "low": central, "high": central})
-        industries = (
-            pd.concat(
+        if industry_central is not None:
+            industries = pd.concat(
                 {"central": industry_central, "low": industry_central, "high": industry_central}, axis=1
             )
-            if by
-            else None
-        )
     totals.index.name = "headline"
     return Result(rows=rows, products=products, totals=totals, industries=industries, parameters=params)
 
@@ -245,58 +246,93 @@ def compare(
             partner=partner, by=by, standard_errors=standard_errors, draws=draws,
         )  # fmt: skip
     base = trade.reset_index(drop=True)
+    grouping = _grouping(base, by, product) if by else None
+    prepared = [
+        _prepare(base, old_rate=base_rate, new_rate=column, value=value, product=product)
+        for column in (rate, alternative)
+    ]
 
-    def difference(drawn: Parameters) -> tuple[pd.Series, pd.DataFrame | None, pd.DataFrame, pd.DataFrame]:
-        solved = [
-            _solve(base, drawn, old_rate=base_rate, new_rate=column, value=value, product=product)
-            for column in (rate, alternative)
-        ]
-        (rows_a, products_a), (rows_b, products_b) = solved
-        totals = _headlines(rows_a, products_a) - _headlines(rows_b, products_b)
-        industries = (
-            _by_industry(rows_a, products_a, base, by) - _by_industry(rows_b, products_b, base, by)
-            if by
-            else None
+    def difference(drawn: Parameters) -> tuple[np.ndarray, np.ndarray | None]:
+        (rows_a, products_a), (rows_b, products_b) = (_solve_arrays(p, drawn) for p in prepared)
+        totals = _headline_values(rows_a, products_a) - _headline_values(rows_b, products_b)
+        if grouping is None:
+            return totals, None
+        by_industry = _industry_values(rows_a, products_a, grouping) - _industry_values(
+            rows_b, products_b, grouping
         )
-        return totals, industries, rows_a, rows_b
+        return totals, by_industry
 
-    industry_low: pd.DataFrame | None
-    industry_high: pd.DataFrame | None
-    central, industry_central, rows_a, rows_b = difference(params)
+    rows_a = _solve(base, params, old_rate=base_rate, new_rate=rate, value=value, product=product)[0]
+    rows_b = _solve(base, params, old_rate=base_rate, new_rate=alternative, value=value, product=product)[0]
+    central, industry_central = difference(params)
+    low = high = central
+    industry_low = industry_high = industry_central
     if standard_errors is not None and len(standard_errors):
         rng = np.random.default_rng(seed)
         outcomes = [difference(_draw(params, standard_errors, rng)) for _ in range(draws)]
-        stacked = pd.DataFrame([o[0] for o in outcomes])
-        low, high = stacked.quantile(0.05), stacked.quantile(0.95)
-        if by:
-            panel = pd.concat([o[1] for o in outcomes], keys=range(draws), names=["draw"])
-            industry_low = panel.groupby(level=by).quantile(0.05)
-            industry_high = panel.groupby(level=by).quantile(0.95)
-    else:
-        low = high = central
-        industry_low = industry_high = industry_central
-    totals = pd.DataFrame({"central": central, "low": low, "high": high})
+        stacked = np.stack([o[0] for o in outcomes])
+        low, high = np.quantile(stacked, 0.05, axis=0), np.quantile(stacked, 0.95, axis=0)
+        if grouping is not None:
+            cube = np.stack([o[1] for o in outcomes if o[1] is not None])
+            industry_low, industry_high = np.quantile(cube, 0.05, axis=0), np.quantile(cube, 0.95, axis=0)
+    totals = pd.DataFrame({"central": central, "low": low, "high": high}, index=list(HEADLINES))
     totals.index.name = "headline"
-    industries = (
-        pd.concat({"central": industry_central, "low": industry_low, "high": industry_high}, axis=1)
-        if by
-        else None
-    )
+    industries = None
+    if grouping is not None and industry_central is not None:
+        assert industry_low is not None and industry_high is not None
+        industries = pd.concat(
+            {
+                "central": _industry_frame(industry_central, grouping),
+                "low": _industry_frame(industry_low, grouping),
+                "high": _industry_frame(industry_high, grouping),
+            },
+            axis=1,
+        )
     return Comparison(totals, industries, rows_a, rows_b, params)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """The base year as arrays, prepared once per call: every parameter draw solves from these."""
+
+    product: np.ndarray  # the row's product code (str)
+    codes: np.ndarray  # sorted product codes
+    group: np.ndarray  # row → product
+    v0: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    domestic_share: np.ndarray | None  # by product
+
+
+def _prepare(trade: pd.DataFrame, *, old_rate: str, new_rate: str, value: str, product: str) -> _Base:
+    names = trade[product].astype("str").to_numpy()
+    codes, group = np.unique(names, return_inverse=True)
+    d = None
+    if "_domestic_share" in trade.columns:
+        # The first row's share stands for its product (one share per product).
+        first = np.unique(group, return_index=True)[1]
+        d = trade["_domestic_share"].to_numpy(dtype="float64")[first]
+    return _Base(
+        names, codes, group, trade[value].to_numpy(dtype="float64"),
+        trade[old_rate].to_numpy(dtype="float64"), trade[new_rate].to_numpy(dtype="float64"), d,
+    )  # fmt: skip
 
 
 def _solve(
     trade: pd.DataFrame, params: Parameters, *, old_rate: str, new_rate: str, value: str, product: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    base = _prepare(trade, old_rate=old_rate, new_rate=new_rate, value=value, product=product)
+    rows, products = _solve_arrays(base, params)
+    return pd.DataFrame({"product": base.product, **rows}), pd.DataFrame({"product": base.codes, **products})
+
+
+def _solve_arrays(base: _Base, params: Parameters) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     rho, sigma, eta, epsilon = params.passthrough, params.sigma, params.eta, params.demand_elasticity
-    v0 = trade[value].to_numpy(dtype="float64")
-    t0 = trade[old_rate].to_numpy(dtype="float64")
-    t1 = trade[new_rate].to_numpy(dtype="float64")
+    v0, t0, t1, codes, group = base.v0, base.t0, base.t1, base.codes, base.group
     log_tau = np.log1p(t1) - np.log1p(t0)
     log_p = rho * log_tau  # duty-inclusive price
     log_p_star = (rho - 1.0) * log_tau  # exporter's price
     spend0 = v0 * (1.0 + t0)
-    codes, group = np.unique(trade[product].astype("str").to_numpy(), return_inverse=True)
     spend_k = np.bincount(group, weights=spend0, minlength=len(codes))
     share = np.divide(spend0, spend_k[group], out=np.zeros_like(spend0), where=spend_k[group] > 0)
     log_index: np.ndarray
@@ -306,10 +342,8 @@ def _solve(
         inner = np.bincount(group, weights=share * np.exp((1.0 - sigma) * log_p), minlength=len(codes))
         log_index = np.log(np.where(inner > 0, inner, 1.0)) / (1.0 - sigma)
     cost_base: np.ndarray
-    if "_domestic_share" in trade.columns:
-        # The first row's share stands for its product (one share per product).
-        first = np.unique(group, return_index=True)[1]
-        d = trade["_domestic_share"].to_numpy(dtype="float64")[first]
+    if base.domestic_share is not None:
+        d = base.domestic_share
         log_product_price = _ces_log_index(log_index, 1.0 - d, eta)
         log_q_k = -eta * (log_index - log_product_price) - epsilon * log_product_price
         cost_base, cost_index, cost_elasticity = spend_k / (1.0 - d), log_product_price, epsilon
@@ -319,79 +353,98 @@ def _solve(
     log_x = -sigma * (log_p - log_index[group]) + log_q_k[group]
     x_hat = np.exp(log_x)
     v1 = v0 * x_hat * np.exp(log_p_star)
-    rows = pd.DataFrame(
-        {
-            "price_change": np.expm1(log_p),
-            "exporter_price_change": np.expm1(log_p_star),
-            "quantity_change": np.expm1(log_x),
-            "base_value": v0,
-            "new_value": v1,
-            "revenue_old": t0 * v0,
-            "revenue_new": t1 * v1,
-            "terms_of_trade_gain": -v0 * x_hat * np.expm1(log_p_star),
-        }
-    )
-    rows.insert(0, "product", trade[product].astype("str").to_numpy())
+    rows = {
+        "price_change": np.expm1(log_p),
+        "exporter_price_change": np.expm1(log_p_star),
+        "quantity_change": np.expm1(log_x),
+        "base_value": v0,
+        "new_value": v1,
+        "revenue_old": t0 * v0,
+        "revenue_new": t1 * v1,
+        "terms_of_trade_gain": -v0 * x_hat * np.expm1(log_p_star),
+    }
     if cost_elasticity == 1.0:
         cost_k = cost_base * cost_index
     else:
         cost_k = cost_base * np.expm1((1.0 - cost_elasticity) * cost_index) / (1.0 - cost_elasticity)
-    products = pd.DataFrame(
-        {
-            "product": codes,
-            "import_price_index_change": np.expm1(log_index),
-            "imports_change": np.expm1(log_q_k),
-            "base_spending": spend_k,
-            "cost_to_buyers": cost_k,
-        }
-    )
+    products = {
+        "import_price_index_change": np.expm1(log_index),
+        "imports_change": np.expm1(log_q_k),
+        "base_spending": spend_k,
+        "cost_to_buyers": cost_k,
+    }
     return rows, products
 
 
-def _headlines(rows: pd.DataFrame, products: pd.DataFrame) -> pd.Series:
-    revenue_change = rows["revenue_new"].sum() - rows["revenue_old"].sum()
-    cost = products["cost_to_buyers"].sum()
-    tot = rows["terms_of_trade_gain"].sum()
-    return pd.Series(
-        {
-            "base_value": rows["base_value"].sum(),
-            "new_value": rows["new_value"].sum(),
-            "revenue_old": rows["revenue_old"].sum(),
-            "revenue_new": rows["revenue_new"].sum(),
-            "revenue_change": revenue_change,
-            "cost_to_buyers": cost,
-            "terms_of_trade_gain": tot,
-            "deadweight_loss": cost - revenue_change + tot,
-            "net_loss": cost - revenue_change,
-        }
+Solved = pd.DataFrame | Mapping[str, np.ndarray]  # what `_solve` or `_solve_arrays` gives
+
+
+def _headline_values(rows: Solved, products: Solved) -> np.ndarray:
+    """The headline totals in the order of `HEADLINES`."""
+    base_value, new_value = float(np.sum(rows["base_value"])), float(np.sum(rows["new_value"]))
+    revenue_old, revenue_new = float(np.sum(rows["revenue_old"])), float(np.sum(rows["revenue_new"]))
+    revenue_change = revenue_new - revenue_old
+    cost = float(np.sum(products["cost_to_buyers"]))
+    tot = float(np.sum(rows["terms_of_trade_gain"]))
+    net_loss = cost - revenue_change
+    return np.array(
+        [base_value, new_value, revenue_old, revenue_new, revenue_change, cost, tot, net_loss + tot, net_loss]
     )
 
 
-def _by_industry(rows: pd.DataFrame, products: pd.DataFrame, trade: pd.DataFrame, by: str) -> pd.DataFrame:
-    # A product's cost to buyers is shared among its rows by base spending, so products that straddle
-    # industries (rare at HS10) are split rather than counted twice.
-    key = trade[by].astype("str").to_numpy()
-    cost_by_product = products.set_index("product")["cost_to_buyers"]
-    spending = products.set_index("product")["base_spending"]
-    row_spend = rows["revenue_old"] + rows["base_value"]
-    weight = row_spend / rows["product"].map(spending).replace(0.0, np.nan)
-    row_cost = weight.fillna(0.0) * rows["product"].map(cost_by_product)
-    frame = pd.DataFrame(
-        {
-            by: key,
-            "base_value": rows["base_value"],
-            "new_value": rows["new_value"],
-            "revenue_old": rows["revenue_old"],
-            "revenue_new": rows["revenue_new"],
-            "cost_to_buyers": row_cost,
-            "terms_of_trade_gain": rows["terms_of_trade_gain"],
-        }
-    )
-    out = frame.groupby(by).sum()
-    out["revenue_change"] = out["revenue_new"] - out["revenue_old"]
-    out["net_loss"] = out["cost_to_buyers"] - out["revenue_change"]
-    out["deadweight_loss"] = out["net_loss"] + out["terms_of_trade_gain"]
-    return out[list(HEADLINES)]
+def _headlines(rows: Solved, products: Solved) -> pd.Series:
+    return pd.Series(_headline_values(rows, products), index=list(HEADLINES))
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """Row → industry and row → product indices, computed once per call and reused by every draw."""
+
+    by: str
+    industries: np.ndarray  # sorted industry codes
+    industry_of_row: np.ndarray
+    product_of_row: np.ndarray  # into the sorted product codes, as `_solve` orders `products`
+
+
+def _grouping(trade: pd.DataFrame, by: str, product: str) -> _Grouping:
+    industries, industry_of_row = np.unique(trade[by].astype("str").to_numpy(), return_inverse=True)
+    _, product_of_row = np.unique(trade[product].astype("str").to_numpy(), return_inverse=True)
+    return _Grouping(by, industries, industry_of_row, product_of_row)
+
+
+def _industry_values(rows: Solved, products: Solved, grouping: _Grouping) -> np.ndarray:
+    """Industry × headline (the order of `HEADLINES`). A product's cost to buyers is shared among its
+    rows by base spending, so products that straddle industries (rare at HS10) are split, not counted
+    twice."""
+
+    def column(frame: Solved, name: str) -> np.ndarray:
+        return np.asarray(frame[name], dtype="float64")
+
+    spending = column(products, "base_spending")[grouping.product_of_row]
+    cost = column(products, "cost_to_buyers")[grouping.product_of_row]
+    row_spend = column(rows, "revenue_old") + column(rows, "base_value")
+    weight = np.divide(row_spend, spending, out=np.zeros_like(row_spend), where=spending != 0)
+    n = len(grouping.industries)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(grouping.industry_of_row, weights=values, minlength=n)
+
+    base_value, new_value = total(column(rows, "base_value")), total(column(rows, "new_value"))
+    revenue_old, revenue_new = total(column(rows, "revenue_old")), total(column(rows, "revenue_new"))
+    cost_k, tot = total(weight * cost), total(column(rows, "terms_of_trade_gain"))
+    revenue_change = revenue_new - revenue_old
+    net_loss = cost_k - revenue_change
+    columns = [base_value, new_value, revenue_old, revenue_new, revenue_change, cost_k, tot]
+    return np.column_stack([*columns, net_loss + tot, net_loss])
+
+
+def _industry_frame(values: np.ndarray, grouping: _Grouping) -> pd.DataFrame:
+    index = pd.Index(grouping.industries, name=grouping.by)
+    return pd.DataFrame(values, index=index, columns=list(HEADLINES))
+
+
+def _by_industry(rows: Solved, products: Solved, grouping: _Grouping) -> pd.DataFrame:
+    return _industry_frame(_industry_values(rows, products, grouping), grouping)
 
 
 _LOWER_BOUNDS = {"passthrough": -1e-12, "sigma": 0.0, "eta": 0.0, "demand_elasticity": 0.0}
@@ -500,37 +553,8 @@ def _validate(
 
 
 # --------------------------------------------------------------------------------------------------------
-# From the imports panel to a base year of trade, and from results to the input-output table's prices.
-
-
-def base_year_frame(
-    imports: pd.DataFrame, *, year: int, industries: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """One row per hs10 × partner with its imports for consumption in ``year`` (``value``, USD) from the
-    `imports` panel, the HS levels, and its industries: ``naics`` and ``bea`` (BEA summary) from the
-    processed `industries` panel (econ.concord) when given, with ``bea_detail`` (for BEA's detail tables),
-    else ``bea`` from the approximate HS-chapter crosswalk (`bea_industry`) and no ``naics``. Rows with no
-    imports dropped. Add the tariff columns (e.g. from ``Schedule.rates``) before `simulate` or `compare`."""
-    missing = [c for c in ("hs10", "partner", "month", "value") if c not in imports.columns]
-    if missing:
-        raise ParameterError([("imports", f"missing columns {missing}")], context="base_year_frame")
-    months = pd.to_datetime(imports["month"])
-    selected = imports.loc[months.dt.year == year, ["hs10", "partner", "value"]]
-    if selected.empty:
-        raise ParameterError([("year", f"no imports in {year}")], context="base_year_frame")
-    frame = selected.groupby(["hs10", "partner"], as_index=False, observed=True)["value"].sum()
-    frame = frame[frame["value"] > 0].reset_index(drop=True)
-    frame["hs8"] = frame["hs10"].str[:8]
-    frame["hs6"] = frame["hs10"].str[:6]
-    frame["chapter"] = frame["hs10"].str[:2]
-    if industries is None:
-        frame["bea"] = bea_industry(frame["hs10"]).to_numpy()
-        return frame
-    lookup = industries.drop_duplicates("hs10").set_index("hs10")
-    frame["naics"] = frame["hs10"].map(lookup["naics"]).fillna("None").to_numpy()
-    frame["bea"] = frame["hs10"].map(lookup["bea_summary"]).fillna("None").to_numpy()
-    frame["bea_detail"] = frame["hs10"].map(lookup["bea_detail"]).fillna("None").to_numpy()
-    return frame
+# From results to industries and to the input-output table's prices. (The base year of trade the model
+# takes, from either imports panel, is built by `econ.models.base_year`; `base_year_frame` re-exported.)
 
 
 def industry_effects(result: Result | Comparison) -> pd.DataFrame:

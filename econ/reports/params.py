@@ -162,11 +162,17 @@ StandardError = Annotated[float, Field(ge=0.0)]
 
 
 class GenevaReduction(NotebookParameters):
-    """notebooks/geneva_reduction.ipynb: the partial-equilibrium effect of a tariff scenario on a date."""
+    """notebooks/geneva_reduction.ipynb: the partial-equilibrium effect of a tariff scenario on a date.
+
+    Reads the import panel named by `imports_panel` for the base year: HS10 lines (each line's tariffs
+    from the schedule) or NAICS industries (the collected rates, with the scenario's change from the
+    schedule: `econ.models.base_year`), the tariff lines, the input-output tables and, with HS10 data,
+    the industries panel where the concordances were given."""
 
     notebook: ClassVar[str] = "geneva_reduction"
-    reads: ClassVar[tuple[str, ...]] = ("imports", "tariff_lines", "io_tables")  # tariff_lines: the schedule
-    reads_optional: ClassVar[tuple[str, ...]] = ("industries",)  # NAICS and BEA when concordances exist
+    reads: ClassVar[tuple[str, ...]] = ("tariff_lines", "io_tables")  # tariff_lines: the schedule
+    # the import panel named by `imports_panel`; NAICS and BEA codes of HS10 lines when concordances exist
+    reads_optional: ClassVar[tuple[str, ...]] = ("imports", "imports_naics", "industries")
 
     scenario: str = "no_geneva"
     """A scenario of `econ.tariffs` (``no_geneva``, ``rollback_2024``, …) or the path of a scenario file."""
@@ -179,16 +185,29 @@ class GenevaReduction(NotebookParameters):
     eta: Annotated[float, Field(gt=0.0)] = 1.5
     eta_se: StandardError = 0.4
     draws: Annotated[int, Field(ge=1)] = 200
+    imports_panel: ImportsPanel = "imports"
+    """HS10 lines × partner (``imports``) or NAICS industries × partner (``imports_naics``, values and
+    duties only: pass-through cannot be estimated on it)."""
 
     @field_validator("scenario")
     @classmethod
     def _known_scenario(cls, scenario: str) -> str:
         return _check_scenario(scenario)
 
+    @field_validator("imports_panel")
+    @classmethod
+    def _estimable(cls, imports_panel: str, info: ValidationInfo) -> str:
+        if imports_panel == "imports_naics" and info.data.get("passthrough") == "estimated":
+            raise ValueError(
+                "passthrough: estimated needs import prices (unit values of the HS10 panel's quantities); "
+                "the NAICS panel has values and duties only: run it with a preset (border_2025)"
+            )
+        return imports_panel
+
     def needs(self) -> list[Need]:
         year = (f"{self.base_year}-01", f"{self.base_year}-12")
         return [
-            Need("imports", months=year, why=f"the base year {self.base_year}"),
+            Need(self.imports_panel, months=year, why=f"the base year {self.base_year}"),
             Need("tariff_lines"),
             Need("io_tables"),
             Need("industries", optional=True),
