@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from econ.errors import EconError, IntegrityError
+from econ.formatting import markdown_text
 from econ.manifest import Dataset, DatasetManifest, dataset_folder, dataset_manifest
 from econ.panel import input_output, trade
 from econ.panel.coverage import lines as coverage_lines
@@ -121,7 +122,7 @@ def rests_on(
         panel = found.coverage.get("panels", {}).get(name)
         if panel:
             codes = [str(code) for code in panel.get("partner_codes", [])]
-            shown = ", ".join((partner_names or {}).get(code, code).title() for code in codes)
+            shown = ", ".join(_partner(code, partner_names) for code in codes)
             first, last = panel["period"]
             lines.append(
                 f"* `{name}`: {panel['rows']:,} rows, {len(codes)} partners ({shown}), {first} to {last}, "
@@ -130,7 +131,7 @@ def rests_on(
         elif name == "io_tables":
             kind = "embedded in econ" if record.get("embedded") else "BEA's files"
             lines.append(
-                f"* `io_tables`: {record.get('source')} ({record.get('level')} level, "
+                f"* `io_tables`: {markdown_text(record.get('source'))} ({record.get('level')} level, "
                 f"{record.get('industries')} industries, {record.get('year')}; {kind})"
             )
         else:
@@ -153,8 +154,24 @@ def rests_on(
             )
         )
     joins = {key: value for key, value in found.coverage.items() if key != "panels"}  # panels: above
-    lines += [f"* {line}" for line in coverage_lines(joins)]
+    # coverage lines quote codes and file names from the data: escaped like every text from a file
+    lines += [f"* {markdown_text(line)}" for line in coverage_lines(joins)]
     return f"**The data this report rests on** (built {found.created}):\n\n" + "\n".join(lines)
+
+
+def _partner(code: str, given: Mapping[str, str] | None) -> str:
+    """A partner by name, escaped (names come from data files): the name the notebook gives (Census
+    spells them in capitals), else the Census country list's, else the code (an ISO code of Comtrade)."""
+    from econ import names
+
+    name = (given or {}).get(code)
+    if name:
+        name = name.title() if name.isupper() else name
+    elif code.isdigit():
+        name = names.country(code)
+    else:
+        name = code
+    return markdown_text(name)
 
 
 def dataset_note(dataset: Dataset) -> str:
