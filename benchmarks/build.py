@@ -7,7 +7,9 @@ what `econ build` did before it streamed).
 
 Each scale's demo world is written once into a temporary ECON_HOME (not timed); then each way of building
 runs in its own process, so its peak resident memory is its own (`resource.getrusage` of the child). The
-two ways must give the same imports panel: the benchmark checks it.
+two ways must give the same imports panel: the benchmark checks it. The comparison favours pandas on time:
+`econ build` makes every panel (imports, exports, industries, tariff lines, coverage), the pandas child the
+imports panel alone; peak memory is the measure the streaming build is for.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def main() -> int:
         in_memory_build(Path(args.home), Path(args.out))
         return 0
     econ = [sys.executable, "-m", "econ.cli"]
-    print(f"{'scale':>6} {'import rows':>12} {'way':<22} {'seconds':>8} {'peak GB':>8}")
+    print(f"{'scale':>6} {'import rows':>12} {'way':<24} {'seconds':>8} {'peak GB':>8}")
     for scale in args.scales:
         with tempfile.TemporaryDirectory(prefix="econ-bench-build-") as scratch:
             home = Path(scratch)
@@ -87,14 +89,24 @@ def main() -> int:
             built = panel.load("imports", "demo").drop(columns=["product_id", "partner_id"])
             other = pd.read_parquet(out).drop(columns=["product_id", "partner_id"])
             key = ["hs10", "partner", "month"]
-            same = built.sort_values(key, ignore_index=True).equals(other.sort_values(key, ignore_index=True))
+            # equal to the last few bits: the day-weighted month averages sum in another order
+            try:
+                pd.testing.assert_frame_equal(
+                    built.sort_values(key, ignore_index=True),
+                    other.sort_values(key, ignore_index=True),
+                    check_exact=False,
+                    rtol=1e-12,
+                )
+                same = True
+            except AssertionError:
+                same = False
             rows = len(built)
             for way, (seconds, peak) in (
-                ("econ build (streaming)", streaming),
-                ("pandas in memory", pandas_way),
+                ("econ build, every panel", streaming),
+                ("pandas, imports only", pandas_way),
             ):
-                print(f"{scale:>6g} {rows:>12,} {way:<22} {seconds:>8.1f} {peak:>8.2f}")
-            print(f"{'':>6} {'':>12} {'ratio (streaming / pandas)':<22} "
+                print(f"{scale:>6g} {rows:>12,} {way:<24} {seconds:>8.1f} {peak:>8.2f}")
+            print(f"{'':>6} {'':>12} {'ratio (econ / pandas)':<24} "
                   f"{streaming[0] / pandas_way[0]:>8.2f} {streaming[1] / pandas_way[1]:>8.2f}"
                   f"   same imports panel: {same}")  # fmt: skip
     return 0
