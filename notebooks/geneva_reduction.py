@@ -377,7 +377,7 @@ figures = headline(
     date=date,
     passthrough=Figure(result.parameters.passthrough, "ratio", label="Pass-through"),
     sigma=Figure(result.parameters.sigma, "ratio", label="σ between partners"),
-    deadweight_loss=total("deadweight_loss", "Deadweight loss", "negative: an efficiency gain"),
+    deadweight_loss=total("deadweight_loss", "Change in deadweight loss", "negative: an efficiency gain"),
     pce_price_change=pce,
     pce_price_change_percentage_markup=Figure(
         prices["constant_percentage"].pce, "percent", label="Change in consumer prices, percentage markups"
