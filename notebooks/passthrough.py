@@ -190,6 +190,10 @@ else:
     )
 if span_note:
     display(Markdown(f"**Not estimated here.** {span_note}"))
+if truth:
+    display(
+        Markdown("The true parameters the synthetic demo world was written with stand beside each estimate.")
+    )
 
 # %% [markdown]
 # ## The collected-rate series

@@ -322,7 +322,12 @@ if hs10:
             name="reconciliation",
         )
     )
-    headline(residual_mean_abs=terms["residual"].abs().mean(), gap_last_month=terms["gap"].iloc[-1])
+    headline(
+        residual_mean_abs=Figure(terms["residual"].abs().mean(), "points", label="Mean absolute residual"),
+        gap_last_month=Figure(
+            terms["gap"].iloc[-1], "points", label="Collected less statutory", period=shown_to
+        ),
+    )
 else:
     display(
         Markdown(
@@ -376,9 +381,11 @@ else:
         )
     )
     headline(
-        weight_year=base_year,
-        average_tariff_peak=average["total"].max(),
-        average_tariff_last=average["total"].iloc[-1],
+        weight_year=str(base_year),
+        average_tariff_peak=Figure(average["total"].max(), "percent", label="Highest fixed-weight average"),
+        average_tariff_last=Figure(
+            average["total"].iloc[-1], "percent", label="Fixed-weight average", period=shown_to
+        ),
     )
 
 # %% [markdown]
@@ -469,7 +476,12 @@ if june in all_partners.index:
 if both is not None:
     after = both[both["date"] == pd.Timestamp("2025-06-01")].set_index("direction")["total"]
     headline(
-        us_on_china_after_geneva=after.get("US on China"), china_on_us_after_geneva=after.get("China on US")
+        us_on_china_after_geneva=Figure(
+            after.get("US on China"), "percent", label="US on China, 1 June 2025"
+        ),
+        china_on_us_after_geneva=Figure(
+            after.get("China on US"), "percent", label="China on US, 1 June 2025"
+        ),
     )
     for direction, anchor in (("US on China", "piie_us_on_china_after_geneva"),
                               ("China on US", "piie_china_on_us_after_geneva")):  # fmt: skip

@@ -148,14 +148,11 @@ class TariffTimeline(NotebookParameters):
                     for name in ("imports", "imports_annual", "exports", "industries")
                 ),
             ]
-        # the fixed-weight averages weight by 2017 imports, whatever the window shown
-        first = min(self.start, "2017-01")
+        # The fixed weights come from 2017 when the data hold it, else from their first full year
+        # (`econ.panel.views.weight_year`): the run needs only the months it shows.
+        why = "the months shown and the 2017 weights" if self.start <= "2017-12" else "the months shown"
         return [
-            Need(
-                "imports",
-                months=(first, self.end),
-                why=f"the months shown and the 2017 weights ({first} to {self.end})",
-            ),
+            Need("imports", months=(self.start, self.end), why=f"{why} ({self.start} to {self.end})"),
             Need("exports", optional=True, why="China's tariff on US goods, weighted by 2017 exports"),
             Need("tariff_lines"),
         ]
