@@ -94,7 +94,7 @@ def event_figure(event: str, label: str) -> Figure:
     return Figure(
         None if row is None else row["change"], "percent", label=label, interval="95% CI",
         low=None if row is None else row["change_low"], high=None if row is None else row["change_high"],
-        note="imports from China against other partners' of the same products",
+        note=f"imports from China against other partners' of the same {'products' if hs10 else 'industries'}",
     )  # fmt: skip
 
 

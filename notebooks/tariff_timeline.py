@@ -306,6 +306,7 @@ if hs10:
         var_name="term",
         value_name="rate",
     )
+    long["term"] = long["term"].map(lambda term: "Gap" if term == "gap" else views.layer_name(term))
     figure = plots.rate_lines(
         long, x="month", y="rate", hue="term", dataset=dataset, ylabel="share of customs value (%)",
         title=f"Collected less statutory (ad valorem) on imports from {name}, and its parts",
@@ -363,8 +364,10 @@ if weights is None:
 else:
     schedule = schedule or load_schedule()
     average = tariffs.average_tariff(schedule, weights, dates=dates)
+    layers = {layer: views.layer_name(layer) for layer in tariffs.OUTPUT_LAYERS}
     figure = plots.layer_areas(
-        average, x="date", layers=list(tariffs.OUTPUT_LAYERS), dataset=dataset, ylabel="average tariff (%)",
+        average.rename(columns=layers), x="date", layers=list(layers.values()), dataset=dataset,
+        ylabel="average tariff (%)",
         title=f"Average US tariff on imports from {name}, fixed {base_year} weights",
     )  # fmt: skip
     display(
@@ -505,8 +508,7 @@ else:
 
 # %%
 figures = headline(
-    partner=partner,
-    partner_name=name,
+    partner_name=f"{name} ({partner})",
     imports_panel=source,
     year=str(year),
     value_2024_bn=summary["value"] / 1e9 if year == 2024 else None,

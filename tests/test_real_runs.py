@@ -34,11 +34,11 @@ def real_reports(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) ->
     rendered (one `econ report`, two processes)."""
     home = tmp_path_factory.mktemp("real")
     raw = home / "data" / "raw"
-    # 2016 on: the timeline shows 2017 on, the estimators need several years before 2025
+    # 2017 on: the timeline shows 2017 on; the event studies need 2017-07 to 2020-06, the 2025 design 2024
     census = raw / "census" / "2026-11"
     census.mkdir(parents=True)
     for path in sorted((shared_data / "census" / "naics_monthly").glob("imports_naics3_20*.json")):
-        if int(path.stem[-4:]) >= 2016:
+        if int(path.stem[-4:]) >= 2017:
             shutil.copy(path, census / path.name)
     (raw / "hts" / "2026-11").mkdir(parents=True)
     shutil.copy(shared_data / "hts" / "hts_2025_basic_edition.csv", raw / "hts" / "2026-11")

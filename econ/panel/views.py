@@ -59,7 +59,7 @@ def full_years(months: pd.Series) -> list[int]:
     """Calendar years in which `months` (datetimes) cover all twelve months."""
     stamps = pd.to_datetime(pd.Series(months)).dt.to_period("M").drop_duplicates()
     counts = stamps.groupby(stamps.dt.year).size()
-    return [int(year) for year, n in counts.items() if n == 12]
+    return [int(str(year)) for year, n in counts.items() if n == 12]
 
 
 def weight_year(months: pd.Series, *, preferred: int = 2017) -> int:
@@ -99,7 +99,7 @@ def fixed_weights(hs10: pd.DataFrame, *, partner: str, preferred: int = 2017) ->
     else:
         year = weight_year(own["month"], preferred=preferred)
         rows = own[pd.to_datetime(own["month"]).dt.year == year]
-    weights = rows.groupby(["hs10", "partner"], observed=True, as_index=False)["value"].sum()
+    weights = rows.groupby(["hs10", "partner"], observed=True)["value"].sum().reset_index()
     return year, weights
 
 
@@ -215,3 +215,19 @@ def naics_names(frame: pd.DataFrame) -> dict[str, str]:
             title = text[:1].upper() + text[1:].lower().replace(" & ", " and ")
         out[code] = title
     return out
+
+
+_WORDS = {"mfn": "MFN", "ieepa": "IEEPA", "ave": "ad valorem equivalents", "china": "China's"}
+
+
+def layer_name(layer: str) -> str:
+    """A tariff layer or reconciliation term as a reader names it: ``section301`` → ``Section 301``,
+    ``ieepa_fentanyl`` → ``IEEPA fentanyl``, ``ave`` → ``ad valorem equivalents``."""
+    words = []
+    for word in layer.split("_"):
+        if word.startswith("section") and word[7:].isdigit():
+            words.append(f"Section {word[7:]}")
+        else:
+            words.append(_WORDS.get(word, word.replace("-", " ")))
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
