@@ -384,7 +384,7 @@ else:
         )
     )
     headline(
-        weight_year=str(base_year),
+        weight_year=Figure(str(base_year), "text", label="Weight year"),
         average_tariff_peak=Figure(average["total"].max(), "percent", label="Highest fixed-weight average"),
         average_tariff_last=Figure(
             average["total"].iloc[-1], "percent", label="Fixed-weight average", period=shown_to
@@ -507,24 +507,40 @@ else:
     display(Markdown(f"No published figure to set beside these months for {name}."))
 
 # %%
+# Machine-readable figures for reports/<run>.json, each with its unit (plain values only for codes and
+# months, which the index and tests read as they are).
+in_2024 = year == 2024
 figures = headline(
-    partner_name=f"{name} ({partner})",
-    imports_panel=source,
-    year=str(year),
-    value_2024_bn=summary["value"] / 1e9 if year == 2024 else None,
-    duty_2024_bn=summary["duty"] / 1e9 if year == 2024 else None,
-    collected_rate_2024=summary["collected_rate"] if year == 2024 else None,
-    collected_rate_peak=summary["peak_rate"],
-    collected_peak_month=f"{summary['peak_month']:%Y-%m}",
-    collected_rate_last_month=summary["last_rate"],
-    last_month=f"{summary['last_month']:%Y-%m}",
-    known_through=f"{known:%Y-%m-%d}",
-)
+    partner=Figure(f"{name} ({partner})", "text", label="Partner"),
+    imports_panel=Figure(views.IMPORT_PANELS[source], "text", label="Import panel"),
+    imports_2024=Figure(summary["value"] if in_2024 else None, "usd_bn", label="Imports, 2024"),
+    duty_2024=Figure(summary["duty"] if in_2024 else None, "usd_bn", label="Duty collected, 2024"),
+    collected_rate_2024=Figure(
+        summary["collected_rate"] if in_2024 else None, "percent", label="Collected rate, 2024"
+    ),
+    collected_rate_peak=Figure(
+        summary["peak_rate"], "percent", label="Highest monthly collected rate",
+        period=formatting.month(summary["peak_month"]),
+    ),
+    collected_peak_month=Figure(f"{summary['peak_month']:%Y-%m}", "text", label="Peak month"),
+    collected_rate_last_month=Figure(summary["last_rate"], "percent", label="Latest rate", period=shown_to),
+    last_month=Figure(f"{summary['last_month']:%Y-%m}", "text", label="Last month of data"),
+    known_through=Figure(f"{known:%Y-%m-%d}", "text", label="Tariff schedule known through"),
+)  # fmt: skip
 if pd.Timestamp("2025-05-01") in summary["monthly"].index:
-    headline(collected_rate_2025_05=summary["monthly"][pd.Timestamp("2025-05-01")])
+    headline(
+        collected_rate_2025_05=Figure(
+            summary["monthly"][pd.Timestamp("2025-05-01")], "percent", label="Collected rate, May 2025"
+        )
+    )
 if hs10:
     headline(
-        statutory_rate_peak=ours.loc[statutory_peak, "statutory_rate"],
-        statutory_peak_month=f"{statutory_peak:%Y-%m}",
-        statutory_rate_last_month=ours["statutory_rate"].iloc[-1],
-    )
+        statutory_rate_peak=Figure(
+            ours.loc[statutory_peak, "statutory_rate"], "percent", label="Highest statutory rate",
+            period=formatting.month(statutory_peak),
+        ),
+        statutory_peak_month=Figure(f"{statutory_peak:%Y-%m}", "text", label="Statutory peak month"),
+        statutory_rate_last_month=Figure(
+            ours["statutory_rate"].iloc[-1], "percent", label="Statutory rate", period=shown_to
+        ),
+    )  # fmt: skip

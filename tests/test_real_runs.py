@@ -64,8 +64,9 @@ def _visible(reports: Path, run: str) -> str:
 @pytest.mark.slow
 def test_the_real_timeline_reads_china_as_census_publishes_it(real_reports: Path) -> None:
     record = _record(real_reports, "real_tariff_timeline")
-    figures = record["headline"]
-    assert figures["value_2024_bn"] == pytest.approx(429.43, abs=0.01)  # Census: $429.43 billion
+    figures = {name: figure["value"] for name, figure in record["headline"].items()}  # each with its unit
+    assert figures["imports_2024"] == pytest.approx(429.43e9, rel=2e-5)  # Census: $429.43 billion
+    assert figures["duty_2024"] == pytest.approx(46.66e9, rel=2e-4)
     assert figures["collected_rate_2024"] == pytest.approx(0.1087, abs=5e-5)  # $46.66B ÷ $429.43B
     assert figures["collected_peak_month"] == "2025-05"  # the 145% weeks enter in May
     assert figures["collected_rate_peak"] == pytest.approx(0.482, abs=0.005)
