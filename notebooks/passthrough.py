@@ -449,8 +449,9 @@ else:
 # responses are not proportional to the month's tariff (lags, anticipation, composition, or a rate paid
 # below the statutory one, as for goods claiming USMCA preferences).
 #
-# An earlier design reported −0.06 (two-way fixed effects) against +1.00 (Sun–Abraham) for "the Geneva
-# cut" on the demo. Both are contrasts of the one path above:
+# Two other contrasts of the same path, which an earlier design reported as "the Geneva cut" (on the
+# demo, −0.06 by two-way fixed effects against +1.00 by Sun–Abraham): the baseline and the reference
+# month decide the sign, not the estimator.
 
 # %%
 if design is not None and "geneva" in set(design.events["event"]):
@@ -536,7 +537,9 @@ mc = monte_carlo_table()
 mc_table = mc.set_index(["estimand", "estimator"])[
     ["truth", "bias", "rmse", "mean_se", "sd_estimate", "coverage_95"]
 ]
-mc_table.index = [f"{a}, {estimator_names.get(b, b)}" for a, b in mc_table.index]
+mc_table.index = [
+    f"{a.replace('_', ' ')}, {estimator_names.get(b, b.replace('_', ' '))}" for a, b in mc_table.index
+]
 mc_table.index.name = "Estimand, estimator"
 display(
     tables.show(

@@ -127,6 +127,7 @@ else:
     measures = ["collected_rate"]
 long = monthly.melt(id_vars=["partners", "month"], value_vars=measures, var_name="measure", value_name="rate")
 long["series"] = long["partners"] + ", " + long["measure"].str.replace("_rate", "")
+long = long.sort_values("partners", key=lambda p: p.ne(name), kind="stable")  # the partner's lines first
 figure = plots.rate_lines(
     long, x="month", y="rate", hue="series", dataset=dataset,
     title=f"Duty rates on US imports: {name} against the other partners", ylabel="duty rate (%)",
