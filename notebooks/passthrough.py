@@ -84,8 +84,11 @@ if ready and hs10:
     joint = joint_parameters(imports, horizon=horizon, cluster=cluster)
 elif ready:
     response = value_response(estimation, horizon=horizon, cluster=cluster)
+# The 2025 design reads the months from its reference period (July 2024) on: the rows before it are
+# left out here once, not in each placebo run of the randomisation inference.
+recent = estimation[estimation["month"] >= "2024-07"]
 if covers_2025:
-    design = did_2025(estimation, rates, outcome=outcome, cluster=cluster, threshold=threshold)
+    design = did_2025(recent, rates, outcome=outcome, cluster=cluster, threshold=threshold)
 events = views.event_effects(design)
 
 
@@ -479,9 +482,7 @@ if design is not None and "geneva" in set(design.events["event"]):
 placebo = None
 if design is not None:
     boot = design_bootstrap(design, cluster="product_id", reps=bootstrap_reps)
-    placebo = randomization_inference(
-        estimation, rates, outcome=outcome, cluster=cluster, threshold=threshold
-    )
+    placebo = randomization_inference(recent, rates, outcome=outcome, cluster=cluster, threshold=threshold)
     twfe = design.events[design.events["estimator"] == "twfe"].set_index("event")
     inference = pd.DataFrame(
         {
