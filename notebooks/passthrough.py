@@ -255,7 +255,7 @@ if prices is not None and joint is not None:
     demand = joint.results
     table = stack({**prices, "sigma": demand["sigma"], "eta": demand["eta"]}).set_index("model")
     table.index = [model_names.get(m, m) for m in table.index]
-    table.index.name = "Estimate"
+    table.index.name = "Regression"
     columns = dict(estimate_columns)
     if truth:
         table["truth"] = [
@@ -287,7 +287,7 @@ if prices is not None and joint is not None:
 elif response is not None:
     table = response.tidy().set_index("term")
     table.index = ["Import value on log(1 + collected rate)"]
-    table.index.name = "Estimate"
+    table.index.name = "Regression"
     display(tables.show(table, columns=estimate_columns, name="value_response",
                         caption=f"Response of import values, {horizon}-month differences, clustered by "
                         f"{cluster}"))  # fmt: skip
@@ -555,7 +555,7 @@ display(
         },
         name="monte_carlo",
         caption="Monte Carlo on the synthetic structural world",
-        note=formatting.markdown_text(mc.attrs["source"]),
+        note=mc.attrs["source"],
     )
 )
 display(
@@ -587,7 +587,7 @@ if diversion is not None:
         "Their own log(1 + τ)" if "own_tariff" in term else "Third countries' imports on China's log(1 + τ)"
         for term in table.index
     ]
-    table.index.name = "Estimate"
+    table.index.name = "Regression"
     display(tables.show(table, columns=estimate_columns, name="diversion", caption="Trade diversion"))
 
 # %% [markdown]
