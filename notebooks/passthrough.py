@@ -15,20 +15,6 @@
 
 # %% [markdown]
 # # Who paid the tariffs? Pass-through, import demand and the 2025 events
-#
-# Estimates on the monthly HS10 × partner import panel, with high-dimensional fixed effects absorbed
-# (`econ.estimate`): the pass-through of tariffs into import prices, the elasticities of import demand
-# between partners (σ) and of a product's total imports (η) with their joint sampling variance, event
-# studies around China's 2018–19 tariff waves, the 2025 design — the escalation, the Geneva cut, Busan
-# and the ruling as separate events against one reference period — with four estimators side by side,
-# inference that allows for a single treated partner, and diversion to third countries. Each estimate is
-# shown beside the published figures (FACTS §5) and, on the demo world, beside its truth.
-#
-# `imports_panel` picks the data. `imports` (Census HS10 × partner × month, with quantities) gives all of
-# the above at the finest level there is. `imports_naics` (Census NAICS industry × partner × month: values
-# and calculated duties, no quantities) gives what values alone allow — the response of import values to
-# the 2025 events and to China's tariff, and the collected-rate series that measures that tariff — and says
-# so; prices, σ and η need quantities.
 
 # %% tags=["parameters"]
 dataset: str = "demo"
@@ -43,14 +29,13 @@ bootstrap_reps: int = 199
 imports_panel: str = "imports"
 
 # %%
-import warnings
+import logging
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from econ import panel, plots
+from econ import formatting, names, panel, plots, tables
 from econ.estimate import (
     design_bootstrap,
     did_2025,
@@ -67,53 +52,151 @@ from econ.estimate import (
 )
 from econ.estimate.design import month_start
 from econ.panel import views
-from econ.reports import headline
+from econ.reports import Figure, headline, story, validation
 
 plots.use_house_style()
 # The estimators warn about every row they drop (missing or zero flows, singletons); the counts are in
-# the `nobs` column of each table, so the warnings are not repeated here.
-warnings.filterwarnings("ignore", category=UserWarning)
-display(Markdown(panel.dataset_note(dataset)))
+# the observations column of each table, so the warnings go to the log, not the page.
+logging.captureWarnings(True)
+logging.getLogger("py.warnings").propagate = False
 source = views.imports_choice(dataset, imports_panel)
-imports = panel.load(source, dataset)
-names = dict(zip(imports["partner"], imports["partner_name"], strict=False))
-display(Markdown(panel.rests_on(dataset, [source, "tariff_lines"], partner_names=names)))
-schedule = panel.schedule(dataset)
-truth: dict[str, float] = {}
-if dataset == "demo":
-    truth = panel.truth(dataset)["parameters"]
-    display(
-        Markdown(
-            "**These data are the synthetic demo world written by `econ demo`, not real statistics.** "
-            "The true parameters it was written with are shown beside every estimate."
-        )
-    )
-first, last = imports["month"].min(), imports["month"].max()
 hs10 = source == "imports"
+imports = panel.load(source, dataset)
+synthetic = panel.manifest(dataset).synthetic
+truth: dict[str, float] = panel.truth(dataset)["parameters"] if "truth" in panel.available(dataset) else {}
+first, last = imports["month"].min(), imports["month"].max()
 if hs10:
+    schedule, schedule_notes = views.with_notes(panel.schedule, dataset)
     estimation, rates = imports, schedule
-    print(f"{len(imports):,} HS10 × partner × month rows, {first:%Y-%m} to {last:%Y-%m}")
 else:
     # The estimators read a product key and a tariff: here the NAICS industry and its collected rate.
-    estimation, rates = views.industry_panel(imports), None
-    print(f"{len(imports):,} NAICS industry × partner × month rows, {first:%Y-%m} to {last:%Y-%m}")
-    display(
-        Markdown(
-            "**Values only (the NAICS panel).** Without quantities there are no unit values, so no "
-            "pass-through into prices, σ or η: those need Census imports by HS10. What values allow is "
-            "estimated below — the response of import values to China's tariff, with the tariff measured "
-            "by the **collected** rate (duty ÷ value; the panel has no product lines to evaluate the "
-            "schedule on), and the 2025 events' effect on values. Products are NAICS industries."
-        )
-    )
+    estimation, rates, schedule_notes = views.industry_panel(imports), None, []
     if outcome != "value":
         raise ValueError(f"outcome {outcome!r} needs quantities; the NAICS panel has values only: use value")
 span_note = views.monthly_span(imports["month"])
 ready = span_note is None  # 12-month differences over several years
 covers_waves = views.spans(imports["month"], "2017-07", "2020-06")  # China's 2018–19 lists, with windows
 covers_2025 = views.spans(imports["month"], "2024-07", "2025-06")  # the reference period and Geneva
+
+prices = joint = response = design = None
+if ready and hs10:
+    prices = passthrough(imports, horizon=horizon, cluster=cluster, measure=measure)
+    joint = joint_parameters(imports, horizon=horizon, cluster=cluster)
+elif ready:
+    response = value_response(estimation, horizon=horizon, cluster=cluster)
+# The 2025 design reads the months from its reference period (July 2024) on: the rows before it are
+# left out here once, not in each placebo run of the randomisation inference.
+recent = estimation[estimation["month"] >= "2024-07"]
+if covers_2025:
+    design = did_2025(recent, rates, outcome=outcome, cluster=cluster, threshold=threshold)
+events = views.event_effects(design)
+
+
+def event_figure(event: str, label: str) -> Figure:
+    row = events.loc[event] if event in events.index else None
+    return Figure(
+        None if row is None else row["change"], "percent", label=label, interval="95% CI",
+        low=None if row is None else row["change_low"], high=None if row is None else row["change_high"],
+        note=f"imports from China against other partners' of the same {'products' if hs10 else 'industries'}",
+    )  # fmt: skip
+
+
+escalation = event_figure("escalation", "Escalation of 2025: change in imports from China")
+geneva = event_figure("geneva", "Geneva cut: further change in imports from China")
+if prices is not None and joint is not None:
+    incl = prices["duty_inclusive"].tidy().iloc[0]
+    lead_first = Figure(
+        incl["estimate"], "ratio", label="Pass-through into duty-inclusive import prices", low=incl["ci_low"],
+        high=incl["ci_high"], interval="95% CI", note="1: US buyers paid the whole tariff",
+    )  # fmt: skip
+    question = (
+        "Who paid the tariffs on imports from China — US buyers or foreign exporters — and how did imports "
+        "respond to the 2025 escalation and the Geneva cut?"
+    )
+    title = "Who paid the tariffs: pass-through, import demand and the 2025 events, HS10 imports"
+    answer = (
+        f"A 10% tariff raised the duty-inclusive import price by "
+        f"{formatting.quantity(0.1 * incl['estimate'], 'percent')}"
+        f" (95% CI {formatting.interval(0.1 * incl['ci_low'], 0.1 * incl['ci_high'], 'percent')}): "
+        f"{'nearly all' if incl['estimate'] > 0.9 else 'most' if incl['estimate'] > 0.6 else 'part'} of the "
+        "tariff was paid by US buyers."
+    )
+else:
+    tidy = response.tidy().iloc[0] if response is not None else None
+    lead_first = Figure(
+        None if tidy is None else tidy["estimate"], "ratio", label="Response of import values to the "
+        "collected "
+        "tariff (elasticity)", low=None if tidy is None else tidy["ci_low"],
+        high=None if tidy is None else tidy["ci_high"], interval="95% CI",
+        note="log value per log(1 + collected rate); values, not prices",
+    )  # fmt: skip
+    question = (
+        "How did the value of US imports from China respond to the duty collected on them, and to the 2025 "
+        "escalation and the Geneva cut, against the same industries' imports from other partners?"
+    )
+    title = "US imports from China and the tariffs on them, by industry: values only, " + (
+        f"{formatting.month(first)} to {formatting.month(last)}"
+    )
+    answer = (
+        "These data hold values and duties by industry, not quantities, so who paid the tariff cannot be "
+        "measured from them. "
+        + (
+            f"A 10% rise in the collected tariff went with a "
+            f"{formatting.quantity(abs(0.1 * tidy['estimate']), 'percent')} "
+            f"{'fall' if tidy['estimate'] < 0 else 'rise'} in the value of an industry's imports from a "
+            f"partner."
+            if tidy is not None
+            else ""
+        )
+    )
+if events.shape[0]:
+    answer += (
+        f" The 2025 escalation changed imports from China by {escalation.text()} against other partners; "
+        f"after the Geneva cut they changed by a further {geneva.text()}."
+    )
+story(
+    title=title,
+    question=question,
+    lead={"first": lead_first, "escalation_effect": escalation, "geneva_effect": geneva},
+    answer=answer,
+)
+
+# %% [markdown]
+# ## What these data allow
+
+# %%
+display(Markdown(panel.dataset_note(dataset)))
+partner_names = {code: names.country(code) for code in imports["partner"].unique()}
+display(Markdown(panel.rests_on(dataset, [source, "tariff_lines"], partner_names=partner_names)))
+for text in schedule_notes:
+    display(Markdown(f"*Schedule:* {formatting.markdown_text(text.removeprefix('tariffs: '))}."))
+if hs10:
+    display(
+        Markdown(
+            f"**Census imports by HS10, with quantities** ({len(imports):,} product × partner × month rows, "
+            f"{formatting.month(first)} to {formatting.month(last)}): pass-through into prices, the "
+            "elasticities of import demand, the event studies, the 2025 design and diversion, at the finest "
+            "level there is."
+        )
+    )
+else:
+    display(
+        Markdown(
+            f"**Values only: Census imports by NAICS industry** ({len(imports):,} industry × partner × month "
+            f"rows, {formatting.month(first)} to {formatting.month(last)}). Without quantities there are "
+            f"no unit "
+            "values, so no pass-through into prices, σ or η: those need Census imports by HS10. What values "
+            "allow is estimated below — the response of import values to China's tariff, measured by the "
+            "**collected** rate (duty ÷ value; the panel has no product lines to evaluate the schedule on), "
+            "and the 2025 events' effect on values. Products are NAICS industries."
+        )
+    )
 if span_note:
     display(Markdown(f"**Not estimated here.** {span_note}"))
+if truth:
+    display(
+        Markdown("The true parameters the synthetic demo world was written with stand beside each estimate.")
+    )
 
 # %% [markdown]
 # ## The collected-rate series
@@ -121,12 +204,24 @@ if span_note:
 # tariff as paid, the regressor of the NAICS estimates and the first stage of the HS10 ones.
 
 # %%
-sides = imports["partner"].eq("5700").map({True: "China", False: "others"})
+sides = imports["partner"].eq("5700").map({True: "China", False: "Other partners"})
 series = views.collected(imports.assign(side=sides), by=["side", "month"])
 figure = plots.rate_lines(
-    series, x="month", y="collected_rate", hue="side", dataset=dataset,
+    series, x="month", y="collected_rate", hue="side", dataset=dataset, ylabel="duty rate (%)",
     title="Collected duty rate on US imports: China and the panel's other partners",
 )  # fmt: skip
+china_series = series[series["side"] == "China"].set_index("month")["collected_rate"]
+display(
+    plots.show(
+        figure,
+        alt="Line chart of the monthly collected duty rate on US imports from China and from the other "
+        f"partners; China's is highest in {formatting.month(china_series.idxmax())} at "
+        f"{formatting.quantity(china_series.max(), 'percent')}.",
+        caption="Collected duty rate by month, % of customs value.",
+        data=series,
+        name="collected_rates",
+    )
+)
 
 # %% [markdown]
 # ## Pass-through, σ and η, and their joint variance (HS10 data)
@@ -143,53 +238,69 @@ figure = plots.rate_lines(
 # industry × month and partner × month effects — an elasticity of values, not of prices or quantities.
 
 # %%
-prices = joint = None
-published = {
-    "duty_inclusive": "≈ 1 in 2018–19 (Fajgelbaum et al.; ARW); 0.94–0.96 in 2025 (Gopinath & Neiman)",
-    "duty_exclusive": "≈ 0 in 2018–19 (exporters did not cut prices)",
-    "sigma": "σ ≈ 2.5 between varieties (Fajgelbaum et al.): coefficient ≈ −2.5",
-    "eta": "short-run trade elasticity ≈ 1–1.5, long run 2–4 (Boehm et al.): coefficient ≈ −1",
+estimate_columns = {
+    "estimate": tables.Column("Estimate", "ratio", additive=False, decimals=3),
+    "std_error": tables.Column("Standard error", "ratio", additive=False, decimals=3),
+    "ci_low": tables.Column("95% CI, low", "ratio", additive=False, decimals=3),
+    "ci_high": tables.Column("95% CI, high", "ratio", additive=False, decimals=3),
+    "nobs": tables.Column("Observations", "count", additive=False),
 }
-true_values = {
-    "duty_inclusive": truth.get("passthrough"),
-    "duty_exclusive": truth["passthrough"] - 1 if truth else None,
-    "sigma": -truth["import_elasticity"] if truth else None,
-    "eta": -truth["aggregate_elasticity"] if truth else None,
+model_names = {
+    "duty_inclusive": "Pass-through into duty-inclusive prices",
+    "duty_exclusive": "Pass-through into duty-exclusive prices",
+    "sigma": "σ: imports of a variety on its price",
+    "eta": "η: a product's imports on its price index",
 }
-if ready and hs10:
-    prices = passthrough(imports, horizon=horizon, cluster=cluster, measure=measure)
-    joint = joint_parameters(imports, horizon=horizon, cluster=cluster)
+if prices is not None and joint is not None:
     demand = joint.results
-    table = stack({**prices, "sigma": demand["sigma"], "eta": demand["eta"]})
-    table = table[["model", "term", "estimate", "std_error", "ci_low", "ci_high", "nobs"]]
-    table["published"] = table["model"].map(published)
+    table = stack({**prices, "sigma": demand["sigma"], "eta": demand["eta"]}).set_index("model")
+    table.index = [model_names.get(m, m) for m in table.index]
+    table.index.name = "Regression"
+    columns = dict(estimate_columns)
     if truth:
-        table["true value (demo)"] = table["model"].map(true_values)
-    display(table.round(3))
+        table["truth"] = [
+            truth.get("passthrough"), truth["passthrough"] - 1, -truth["import_elasticity"],
+            -truth["aggregate_elasticity"],
+        ][: len(table)]  # fmt: skip
+        columns["truth"] = tables.Column("True value (demo)", "ratio", additive=False, decimals=3)
+    display(tables.show(table, columns=columns, name="prices_and_demand",
+                        caption="Pass-through and import demand, one panel"))  # fmt: skip
+    correlation = joint.correlation.copy()
+    correlation.index.name = "Correlation of"
+    display(
+        tables.show(
+            correlation,
+            columns={c: tables.Column(str(c), "ratio", additive=False) for c in correlation.columns},
+            name="correlation",
+            caption="Correlation of the estimates of ρ, σ and η (clustered by product)",
+        )
+    )
     if truth:
         display(
             Markdown(
                 "On the calibrated demo η is recovered less well than ρ and σ: its calibration rescales each "
                 "partner's values after demand is drawn, which moves a product's total with its partner mix "
-                "(the likely reason; the structural world, which has no such step, is where η is checked — "
-                "see the Monte Carlo table below)."
+                "(the structural world, which has no such step, is where η is checked — see the Monte Carlo "
+                "table below)."
             )
         )
-    display(Markdown("Correlation of the estimates of ρ, σ and η (one sampling draw, clustered by product):"))
-    display(joint.correlation.round(2))
-elif ready:
-    response = value_response(estimation, horizon=horizon, cluster=cluster)
-    display(response.tidy()[["term", "estimate", "std_error", "ci_low", "ci_high", "nobs"]].round(3))
+elif response is not None:
+    table = response.tidy().set_index("term")
+    table.index = ["Import value on log(1 + collected rate)"]
+    table.index.name = "Regression"
+    display(tables.show(table, columns=estimate_columns, name="value_response",
+                        caption=f"Response of import values, {horizon}-month differences, clustered by "
+                        f"{cluster}"))  # fmt: skip
     display(
         Markdown(
             f"A 10% rise in the duty collected on an industry's imports from a partner went with a "
-            f"{abs(10 * float(response.coef.iloc[0])):.1f}% "
-            f"{'fall' if response.coef.iloc[0] < 0 else 'rise'} in their value over the same months, "
-            "against the same industry from other partners. Under "
-            "constant-elasticity demand this is −(σ − 1)ρ with σ the elasticity between partners and ρ the "
-            "pass-through; it is not a price elasticity. The collected rate is the tariff as paid: it moves "
-            "with the mix of products within an industry (a product that stops being imported stops paying "
-            "its duty), which biases the estimate towards zero."
+            f"{formatting.quantity(abs(0.1 * float(response.coef.iloc[0])), 'percent')} "
+            f"{'fall' if response.coef.iloc[0] < 0 else 'rise'} in their value over the same months, against "
+            "the same industry from other partners. Under constant-elasticity demand this is −(σ − 1)ρ "
+            "with σ "
+            "the elasticity between partners and ρ the pass-through; it is not a price elasticity. The "
+            "collected rate moves with the mix of products within an industry (a product that stops being "
+            "imported stops paying its duty), which biases the estimate towards zero."
         )
     )
 else:
@@ -206,13 +317,12 @@ else:
 # the legal dates by the weeks goods spend in transit.
 
 # %%
-window = (event_pre, event_post)
 waves = {
     "rates": rates,
     "event_partners": ["5700"],
     "until": 2019 * 12 + 11,
     "threshold": threshold,
-    "window": window,
+    "window": (event_pre, event_post),
 }
 studies = {}
 if covers_waves:
@@ -229,8 +339,22 @@ if covers_waves:
         {k: studies[k] for k in ("quantity", "value") if k in studies}, ax=axes[0][-1],
         title="Quantities and values" if hs10 else f"Values ({studies['value'].n_event_pairs} events)",
     )  # fmt: skip
+    for ax in axes[0]:
+        ax.set_ylabel("log points against month −1")
     plots.label_synthetic(figure, dataset)
     figure.tight_layout()
+    display(
+        plots.show(
+            figure,
+            alt=f"Event-study chart of log {'prices, quantities and values' if hs10 else 'import values'} "
+            f"from "
+            f"{event_pre} to {event_post} months around China's 2018–19 tariff increases, with 95% "
+            f"intervals.",
+            caption="Leads and lags around China's 2018–19 tariff increases, log points against the month "
+            "before, with 95% intervals.",
+            name="event_study_waves",
+        )
+    )
 else:
     display(
         Markdown(
@@ -250,43 +374,66 @@ else:
 # `threshold` log points above its reference mean), so the cohort can fall a month after the legal date.
 
 # %%
-design = placebo = boot = None
-if covers_2025:
-    design = did_2025(estimation, rates, outcome=outcome, cluster=cluster, threshold=threshold)
-    events = design.events.pivot(index="event", columns="estimator", values="effect")
-    events = events.reindex([e for e in ("escalation", "geneva", "busan", "ruling") if e in events.index])
-    events["intensity"] = design.events.groupby("event")["intensity"].first()
-    semi = design.events.pivot(index="event", columns="estimator", values="per_unit").reindex(events.index)
-    kind = "pairs" if hs10 else "industry × partner pairs"
-    print(
-        f"{design.treated_pairs:,} treated China {kind} (cohort {month_start(design.cohort):%Y-%m}), "
-        f"{design.control_pairs:,} control {kind}"
+estimator_names = {
+    "twfe": "Two-way fixed effects",
+    "sun_abraham": "Sun–Abraham",
+    "callaway_santanna": "Callaway–Sant'Anna",
+    "two_stage": "Two-stage (Gardner)",
+    "dose": "Dose regression",
+}
+event_names = {"escalation": "Escalation", "geneva": "Geneva cut", "busan": "Busan", "ruling": "Ruling"}
+if design is not None:
+    kind = "product × partner pairs" if hs10 else "industry × partner pairs"
+    display(
+        Markdown(
+            f"{design.treated_pairs:,} treated China {kind} (cohort "
+            f"{formatting.month(month_start(design.cohort))}), "
+            f"{design.control_pairs:,} control {kind}."
+        )
     )
-    display(Markdown("Effect of each event on log imports (China relative to other partners, same product):"))
-    display(events.round(3))
-    display(Markdown("The same per unit of log(1 + τ) — semi-elasticities:"))
-    display(semi.round(2))
+    effects = design.events.pivot(index="event", columns="estimator", values="effect")
+    effects = effects.reindex([e for e in event_names if e in effects.index])
+    effects["intensity"] = design.events.groupby("event")["intensity"].first()
+    effects.index = [event_names[e] for e in effects.index]
+    effects.index.name = "Event"
+    columns = {
+        c: tables.Column(estimator_names[c], "ratio", additive=False, decimals=3)
+        for c in estimator_names
+        if c in effects.columns
+    }
+    columns["intensity"] = tables.Column("Change in log(1 + τ)", "ratio", additive=False, decimals=3)
+    display(tables.show(effects, columns=columns, name="events_2025",
+                        caption="Effect of each event on log imports from China, against other partners",
+                        note="Log points; each event from the previous event's level."))  # fmt: skip
     if truth:
         elasticity = truth["passthrough"] - 1 - truth["import_elasticity"] * truth["passthrough"]
         display(
             Markdown(
                 f"True elasticity of log import value to log(1 + τ) in the demo world: ρ − 1 − σρ = "
-                f"{elasticity:.3f}, so the true effect of each event is {elasticity:.3f} × its intensity "
-                "(compared with the estimates, and with the noise one treated partner brings, in the "
-                "inference section below)."
+                f"{elasticity:.3f}, so the true effect of each event is {elasticity:.3f} × its intensity."
             )
         )
     figure, ax = plt.subplots(figsize=(9, 4))
-    for name, part in design.path.groupby("estimator"):
-        months = [month_start(m) for m in part["month_id"]]
-        ax.errorbar(
-            months, part["estimate"], yerr=1.96 * part["std_error"], fmt="o-", ms=3, capsize=2, label=name
-        )
+    for key, part in design.path.groupby("estimator"):
+        stamps = [month_start(m) for m in part["month_id"]]
+        ax.errorbar(stamps, part["estimate"], yerr=1.96 * part["std_error"], fmt="o-", ms=3, capsize=2,
+                    label=estimator_names.get(key, key))  # fmt: skip
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel("log imports vs July 2024 – January 2025")
     ax.set_title("Imports from China relative to other partners, by month")
     ax.legend(frameon=False)
     plots.label_synthetic(figure, dataset)
+    display(
+        plots.show(
+            figure,
+            alt="Chart of log imports from China relative to other partners by month from 2024, against July "
+            "2024 – January 2025, by estimator, with 95% intervals.",
+            caption="Imports from China against other partners of the same products, log points, 95% "
+            "intervals.",
+            data=design.path,
+            name="path_2025",
+        )
+    )
 else:
     display(
         Markdown(
@@ -305,19 +452,23 @@ else:
 # responses are not proportional to the month's tariff (lags, anticipation, composition, or a rate paid
 # below the statutory one, as for goods claiming USMCA preferences).
 #
-# The earlier design reported −0.06 (two-way fixed effects) against +1.00 (Sun–Abraham) for "the
-# Geneva cut" on the demo. Both are contrasts of the one path above:
+# Two other contrasts of the same path, which an earlier design reported as "the Geneva cut" (on the
+# demo, −0.06 by two-way fixed effects against +1.00 by Sun–Abraham): the baseline and the reference
+# month decide the sign, not the estimator.
 
 # %%
 if design is not None and "geneva" in set(design.events["event"]):
     contrasts = old_contrasts(design)
-    for label, (value, se) in {
-        "May–Dec 2025 against Nov 2024 – Apr 2025 (the old TWFE baseline, three escalation months in it)":
-            contrasts["against_nov_to_apr"],
-        "May–Dec 2025 against April 2025 (the old Sun–Abraham reference, the peak)":
-            contrasts["against_april"],
-    }.items():  # fmt: skip
-        print(f"{label}: {value:+.3f} (s.e. {se:.3f})")
+    old = pd.DataFrame(
+        [
+            {"contrast": "May–Dec 2025 against Nov 2024 – Apr 2025 (the old two-way baseline)",
+             "estimate": contrasts["against_nov_to_apr"][0], "std_error": contrasts["against_nov_to_apr"][1]},
+            {"contrast": "May–Dec 2025 against April 2025 (the old Sun–Abraham reference, the peak)",
+             "estimate": contrasts["against_april"][0], "std_error": contrasts["against_april"][1]},
+        ]
+    ).set_index("contrast")  # fmt: skip
+    display(tables.show(old, columns={k: estimate_columns[k] for k in ("estimate", "std_error")},
+                        name="old_contrasts", index_label="Contrast"))  # fmt: skip
 
 # %% [markdown]
 # ## Inference with one treated partner
@@ -328,55 +479,85 @@ if design is not None and "geneva" in set(design.events["event"]):
 # the only one of the three that allows for shocks common to all of one partner's products.
 
 # %%
+placebo = None
 if design is not None:
     boot = design_bootstrap(design, cluster="product_id", reps=bootstrap_reps)
-    placebo = randomization_inference(
-        estimation, rates, outcome=outcome, cluster=cluster, threshold=threshold
-    )
+    placebo = randomization_inference(recent, rates, outcome=outcome, cluster=cluster, threshold=threshold)
     twfe = design.events[design.events["estimator"] == "twfe"].set_index("event")
     inference = pd.DataFrame(
         {
             "effect": twfe["effect"],
-            "analytic s.e.": twfe["std_error"],
-            "wild bootstrap p (by product)": boot.set_index("event")["p_value"],
-            "placebo s.d. (by partner)": placebo.set_index("event")["placebo_sd"],
-            "randomisation p (by partner)": placebo.set_index("event")["p_value"],
-            "placebo partners": placebo.set_index("event")["placebos"],
+            "se": twfe["std_error"],
+            "boot_p": boot.set_index("event")["p_value"],
+            "placebo_sd": placebo.set_index("event")["placebo_sd"],
+            "random_p": placebo.set_index("event")["p_value"],
+            "placebos": placebo.set_index("event")["placebos"],
         }
-    )
+    ).reindex([e for e in event_names if e in twfe.index])
+    columns = {
+        "effect": tables.Column("Effect (two-way fixed effects)", "ratio", additive=False, decimals=3),
+        "se": tables.Column("Analytic s.e.", "ratio", additive=False, decimals=3),
+        "boot_p": tables.Column("Wild bootstrap p (by product)", "ratio", additive=False, decimals=3),
+        "placebo_sd": tables.Column("Placebo s.d. (by partner)", "ratio", additive=False, decimals=3),
+        "random_p": tables.Column("Randomisation p (by partner)", "ratio", additive=False, decimals=3),
+        "placebos": tables.Column("Placebo partners", "count", additive=False),
+    }
     if truth:
-        inference["true effect (demo)"] = elasticity * events["intensity"]
-        inference["gap / placebo s.d."] = (inference["effect"] - inference["true effect (demo)"]) / inference[
-            "placebo s.d. (by partner)"
-        ]
-    display(inference.round(4))
+        intensity = design.events.groupby("event")["intensity"].first()
+        inference["true"] = elasticity * intensity
+        inference["gap"] = (inference["effect"] - inference["true"]) / inference["placebo_sd"]
+        columns["true"] = tables.Column("True effect (demo)", "ratio", additive=False, decimals=3)
+        columns["gap"] = tables.Column("Gap ÷ placebo s.d.", "ratio", additive=False)
+    inference.index = [event_names[e] for e in inference.index]
+    inference.index.name = "Event"
+    display(tables.show(inference, columns=columns, name="inference", caption="Inference, event by event"))
     if truth:
-        worst_analytic = float(
-            ((inference["effect"] - inference["true effect (demo)"]) / inference["analytic s.e."]).abs().max()
-        )
-        worst_placebo = float(inference["gap / placebo s.d."].abs().max())
+        worst_analytic = float(((inference["effect"] - inference["true"]) / inference["se"]).abs().max())
         display(
             Markdown(
                 f"On the demo the estimates miss the truth by up to {worst_analytic:.1f} analytic standard "
-                f"errors but by at most {worst_placebo:.1f} placebo standard deviations. The demo gives each "
-                "partner its own random walk in prices: China's realised walk is a shock to all of China's "
-                "products that no estimator with one treated partner can separate from the tariff, and only "
-                "randomisation inference over partners measures it."
+                f"errors but by at most {inference['gap'].abs().max():.1f} placebo standard deviations. The "
+                "demo gives each partner its own random walk in prices: China's realised walk is a shock "
+                "to all "
+                "of China's products that no estimator with one treated partner can separate from the "
+                "tariff, "
+                "and only randomisation inference over partners measures it."
             )
         )
-
 
 # %% [markdown]
 # ## How the estimators fare on a world they did not write
 #
 # The Monte Carlo study (benchmarks/montecarlo.py) draws the structural demo world
-# (`econ.demo.structural`, synthetic: exporters' prices that adjust with lags, anticipation and
+# (`econ.demo.structural`, **synthetic**: exporters' prices that adjust with lags, anticipation and
 # inventories, gaps, code changes, exclusions, the de minimis shift, its own tariff table) again and
 # again and records bias, RMSE and the coverage of the 95% intervals of every estimator.
 
 # %%
 mc = monte_carlo_table()
-print(mc.attrs["source"])
+mc_table = mc.set_index(["estimand", "estimator"])[
+    ["truth", "bias", "rmse", "mean_se", "sd_estimate", "coverage_95"]
+]
+mc_table.index = [
+    f"{a.replace('_', ' ')}, {estimator_names.get(b, b.replace('_', ' '))}" for a, b in mc_table.index
+]
+mc_table.index.name = "Estimand, estimator"
+display(
+    tables.show(
+        mc_table,
+        columns={
+            "truth": tables.Column("Truth", "ratio", additive=False, decimals=3),
+            "bias": tables.Column("Bias", "ratio", additive=False, decimals=3),
+            "rmse": tables.Column("RMSE", "ratio", additive=False, decimals=3),
+            "mean_se": tables.Column("Mean s.e.", "ratio", additive=False, decimals=3),
+            "sd_estimate": tables.Column("S.d. of estimates", "ratio", additive=False, decimals=3),
+            "coverage_95": tables.Column("Coverage of 95% intervals", "percent", additive=False, decimals=0),
+        },
+        name="monte_carlo",
+        caption="Monte Carlo on the synthetic structural world",
+        note=mc.attrs["source"],
+    )
+)
 display(
     Markdown(
         "How to read it. The four event-study estimators are unbiased for every event (the Geneva effect "
@@ -386,12 +567,10 @@ display(
         "large against those small changes — hence the randomisation inference over partners above. The "
         "dose regression, which assumes one static elasticity, is biased when prices adjust with lags and "
         "importers buy ahead, and its intervals are far too narrow. Pass-through over 12-month differences "
-        "is biased up by about 0.02 (the months when exporters have not finished adjusting), σ by about "
-        "0.08 (2.6%; anticipation and inventory drawdowns around the 2018–19 lists) with intervals that "
-        "almost never cover, and η by about 0.05 with coverage near 90%."
+        "is biased up by about 0.02, σ by about 0.08 with intervals that almost never cover, and η by about "
+        "0.05 with coverage near 90%."
     )
 )
-mc[["estimand", "estimator", "truth", "bias", "rmse", "mean_se", "sd_estimate", "coverage_95"]].round(3)
 
 # %% [markdown]
 # ## Trade diversion
@@ -403,80 +582,69 @@ mc[["estimand", "estimator", "truth", "bias", "rmse", "mean_se", "sd_estimate", 
 # %%
 diversion = trade_diversion(estimation, cluster=cluster) if ready else None
 if diversion is not None:
-    display(diversion.tidy()[["term", "estimate", "std_error", "ci_low", "ci_high", "nobs"]].round(3))
+    table = diversion.tidy().set_index("term")
+    table.index = [
+        "Their own log(1 + τ)" if "own_tariff" in term else "Third countries' imports on China's log(1 + τ)"
+        for term in table.index
+    ]
+    table.index.name = "Regression"
+    display(tables.show(table, columns=estimate_columns, name="diversion", caption="Trade diversion"))
+
+# %% [markdown]
+# ## Beside the published figures
 
 # %%
-by_event = design.events.set_index(["event", "estimator"])["effect"] if design is not None else pd.Series()
+checks = []
+if prices is not None and joint is not None:
+    checks += [
+        validation.Check(lead_first, ["border_passthrough_2018", "border_passthrough_2025"],
+                         truth=truth.get("passthrough"),
+                         reason="One estimate over the whole panel, 2018–19 and 2025 tariffs together."),
+        validation.Check(
+            Figure(-float(joint.estimates["sigma"]), "ratio", label="σ between partners' varieties"),
+            ["sigma_varieties"], truth=truth.get("import_elasticity"),
+            reason="The same elasticity, on this dataset's varieties."),
+        validation.Check(
+            Figure(-float(joint.estimates["eta"]), "ratio", label="η, a product's total imports"),
+            ["trade_elasticity_short_run"], truth=truth.get("aggregate_elasticity"),
+            reason="Ours over 12-month differences; Boehm et al.'s short run is about a year."),
+    ]  # fmt: skip
+elif response is not None:
+    implied = 1 - float(response.coef.iloc[0])  # β = −(σ − 1)ρ with ρ = 1: σ = 1 − β
+    checks.append(
+        validation.Check(
+            Figure(implied, "ratio", label="σ implied by the value response if pass-through is 1"),
+            ["sigma_varieties"],
+            reason="β = −(σ − 1)ρ; with full pass-through (the published finding, FACTS §5) σ = 1 − β. The "
+            "collected rate biases β towards zero, and industries pool many products, so this is a bound "
+            "more than an estimate.",
+        )
+    )
+if checks:
+    display(validation.show(checks, synthetic=synthetic))
 
-
-def _figure(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
-
-
+# %%
 figures = headline(
     imports_panel=source,
     first_month=f"{first:%Y-%m}",
     last_month=f"{last:%Y-%m}",
-    geneva_effect_twfe=_figure(by_event.get(("geneva", "twfe"))),
-    geneva_effect_two_stage=_figure(by_event.get(("geneva", "two_stage"))),
-    escalation_effect_twfe=_figure(by_event.get(("escalation", "twfe"))),
-    geneva_randomisation_p=_figure(placebo.set_index("event")["p_value"].get("geneva"))
-    if placebo is not None
+    geneva_effect_twfe=views.effect(design, "geneva", "twfe"),
+    geneva_effect_two_stage=views.effect(design, "geneva", "two_stage"),
+    escalation_effect_twfe=views.effect(design, "escalation", "twfe"),
+    geneva_randomisation_p=float(placebo.set_index("event")["p_value"]["geneva"])
+    if placebo is not None and "geneva" in set(placebo["event"])
     else None,
-    diversion_elasticity=_figure(diversion.coef.iloc[0]) if diversion is not None else None,
-    synthetic_data=dataset == "demo",
+    diversion_elasticity=float(diversion.coef.iloc[0]) if diversion is not None else None,
+    synthetic_data=synthetic,
 )
 if prices is not None and joint is not None:
-    incl = prices["duty_inclusive"]
     headline(
-        passthrough_duty_inclusive=float(incl.coef.iloc[0]),
-        passthrough_duty_inclusive_se=float(incl.se.iloc[0]),
+        passthrough_duty_inclusive=float(prices["duty_inclusive"].coef.iloc[0]),
+        passthrough_duty_inclusive_se=float(prices["duty_inclusive"].se.iloc[0]),
         import_elasticity=float(joint.estimates["sigma"]),
         import_elasticity_se=float(joint["sigma"][1]),
         aggregate_elasticity=float(joint.estimates["eta"]),
         aggregate_elasticity_se=float(joint["eta"][1]),
     )
-elif ready:
+elif response is not None:
     headline(value_response=float(response.coef.iloc[0]), value_response_se=float(response.se.iloc[0]))
-
-# %% [markdown]
-# ## In plain words
-
-# %%
-words = ""
-if prices is not None and joint is not None:
-    share = float(incl.coef.iloc[0])
-    low, high = 10 * incl.tidy()["ci_low"].iloc[0], 10 * incl.tidy()["ci_high"].iloc[0]
-    words = (
-        f"A 10% tariff raised the duty-inclusive import price by {10 * share:.1f}% "
-        f"(95% interval {low:.1f}–{high:.1f}%): "
-        f"{'nearly all' if share > 0.9 else 'most' if share > 0.6 else 'part'} of the tariff "
-        f"was paid by US importers rather than by foreign exporters. Imports of a variety fell by "
-        f"{joint.estimates['sigma']:.1f}% for each 1% rise in its duty-inclusive price relative to other "
-        f"partners', and a product's total imports by {joint.estimates['eta']:.1f}% for each 1% rise in its "
-        "import price index."
-    )
-elif ready:
-    words = (
-        "These data hold values and duties by industry, not quantities: who paid the tariff (the split "
-        "between US buyers and foreign exporters) cannot be measured from them. Import values from China "
-        f"moved by {float(response.coef.iloc[0]):.2f} log points per log point of the collected tariff."
-    )
-geneva = by_event.get(("geneva", "twfe"))
-escalation = by_event.get(("escalation", "twfe"))
-if escalation is not None:
-    words += (
-        f" The escalation of 2025 moved China's imports by {100 * (np.exp(escalation) - 1):+.0f}% relative "
-        "to other partners' imports of the same products, from the 2024 reference."
-    )
-if geneva is not None:
-    words += (
-        f" After the Geneva cut they moved by a further {100 * (np.exp(geneva) - 1):+.0f}% from the "
-        "escalation's level."
-    )
-if dataset == "demo":
-    words += (
-        f" These are estimates on the synthetic demo world; its true pass-through is {truth['passthrough']},"
-        f" σ {truth['import_elasticity']} and η {truth['aggregate_elasticity']}."
-    )
-display(Markdown(words or "Nothing could be estimated on this panel (see above)."))

@@ -170,7 +170,7 @@ def test_report_is_self_contained_and_says_synthetic(home: Path) -> None:
 
 def test_headline_figures_match_the_calibration(home: Path) -> None:
     record = json.loads((home / "reports" / "tariff_timeline.json").read_text())
-    figures = record["headline"]
+    figures = {name: figure["value"] for name, figure in record["headline"].items()}  # each with its unit
     # The demo is calibrated to China's 2024 collected rate of 10.9% (FACTS §3); the report must see it.
     assert figures["collected_rate_2024"] == pytest.approx(0.109, abs=0.005)
     assert figures["statutory_peak_month"] == "2025-04"

@@ -44,9 +44,14 @@ def _notebooks() -> list[Path]:
 
 def test_tariff_timeline_defaults_match_the_brief():
     model = params.model_for("tariff_timeline")
-    assert model.reads == ("imports", "exports", "tariff_lines")
+    # the import panel it reads is a parameter (HS10 or NAICS): both are hashed into the key when there
+    assert model.reads == ("tariff_lines",)
+    assert {"imports", "imports_naics", "exports"} <= set(model.reads_optional)
     values = model().model_dump()
-    assert values == {"dataset": "demo", "partner": "5700", "start": "2017-01", "end": "2025-12"}
+    assert values == {"dataset": "demo", "partner": "5700", "start": "2017-01", "end": "2025-12",
+                      "imports_panel": "imports"}  # fmt: skip
+    needed = [need.output for need in model(imports_panel="imports_naics").needs() if not need.optional]
+    assert needed == ["imports_naics", "tariff_lines"]
 
 
 def test_every_problem_is_listed_by_parameter_name():

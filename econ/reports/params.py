@@ -137,19 +137,23 @@ class TariffTimeline(NotebookParameters):
     imports_panel: ImportsPanel = "imports"
 
     def needs(self) -> list[Need]:
-        # the fixed-weight averages weight by 2017 imports, whatever the window shown
-        first = min(self.start, "2017-01")
+        if self.imports_panel == "imports_naics":
+            # collected rates need only the window; the statutory averages are weighted where the dataset
+            # also holds HS10 values and the concordance (optional: the page says when it cannot)
+            return [
+                Need("imports_naics", months=(self.start, self.end), why="the months shown"),
+                Need("tariff_lines"),
+                *(
+                    Need(name, optional=True)
+                    for name in ("imports", "imports_annual", "exports", "industries")
+                ),
+            ]
+        # The fixed weights come from 2017 when the data hold it, else from their first full year
+        # (`econ.panel.views.weight_year`): the run needs only the months it shows.
+        why = "the months shown and the 2017 weights" if self.start <= "2017-12" else "the months shown"
         return [
-            Need(
-                "imports",
-                months=(first, self.end),
-                why=f"the months shown and the 2017 weights ({first} to {self.end})",
-            ),
-            Need(
-                "exports",
-                months=("2017-01", "2017-12"),
-                why="China's tariff on US goods, weighted by 2017 exports",
-            ),
+            Need("imports", months=(self.start, self.end), why=f"{why} ({self.start} to {self.end})"),
+            Need("exports", optional=True, why="China's tariff on US goods, weighted by 2017 exports"),
             Need("tariff_lines"),
         ]
 
@@ -240,6 +244,15 @@ class Passthrough(NotebookParameters):
     event_post: Annotated[int, Field(ge=0)] = 12
     threshold: Annotated[float, Field(ge=0.0)] = 0.05
     bootstrap_reps: Annotated[int, Field(ge=99)] = 199
+
+    def needs(self) -> list[Need]:
+        # A short panel is not refused: the page says in one line what the estimators need and shows the
+        # collected-rate series, which any months allow.
+        return [
+            Need(self.imports_panel, level="hs10" if self.imports_panel == "imports" else None),
+            Need("tariff_lines"),
+            Need("truth", optional=True),
+        ]
 
 
 class RareEarthRestrictions(NotebookParameters):
