@@ -46,8 +46,8 @@ from econ.models.rare_earths import (
     network,
     shock,
 )
-from econ.models.rare_earths import story as page
 from econ.reports import Figure, headline, story, validation
+from econ.reports import rare_earth_story as page
 
 logging.captureWarnings(True)  # solver and reader notes go to the log, not the page
 plots.use_house_style()

@@ -326,8 +326,8 @@ def test_implied_elasticity_recovers_a_known_one(fixtures: Path) -> None:
 
 
 def test_a_loss_figure_keeps_small_shares_of_gdp_readable() -> None:
-    from econ.models.rare_earths import story
     from econ.reports import Figure
+    from econ.reports import rare_earth_story as story
 
     loss = story.loss_figure(pd.Series({0.01: 5.0, 0.0464: 2.0, 1.0: 0.01}), gdp_usd=1e4, label="GDP lost",
                              period="a year")  # fmt: skip

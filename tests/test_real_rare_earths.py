@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from econ import panel, plots
-from econ.models.rare_earths import choice, economy, facts, inputs, losses, shock, story
+from econ.models.rare_earths import choice, economy, facts, inputs, losses, shock
 from econ.panel.other_sources import world_trade_panel
 from econ.panel.schemas import WORLD_TRADE_SCHEMA
+from econ.reports import rare_earth_story as story
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RUN = "real_rare_earth_restrictions"

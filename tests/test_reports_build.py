@@ -273,5 +273,5 @@ def test_data_option_keeps_the_runs_on_that_dataset(copy_of_build, monkeypatch, 
     assert [decision.run.name for decision in outcome.decisions] == ["on_real"]
     outcome, _ = _build(copy_of_build, monkeypatch, runs_file=runs_file, data="demo", dry_run=True)
     assert "on_real" not in {decision.run.name for decision in outcome.decisions}
-    with pytest.raises(ParameterError, match="no run on dataset 'real' among square_1.0"):
+    with pytest.raises(ParameterError, match=r"no run on dataset 'real' among square_1\.0"):
         _build(copy_of_build, monkeypatch, data="real", runs=["square_1.0"], dry_run=True)

@@ -20,6 +20,7 @@ from typing import Any
 from econ import atomic, formatting
 from econ.reports.headline import Figure
 from econ.reports.runs import COMPARISON_PREFIX
+from econ.reports.stories import parameter_value
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em 2em; max-width: 90em;
@@ -84,7 +85,9 @@ def run_title(name: str, record: Mapping[str, Any]) -> str:
     changed = record.get("changed") or {}
     if not changed:
         return notebook
-    return f"{notebook}: " + ", ".join(f"{key} {_shown(key, value)}" for key, value in changed.items())
+    return f"{notebook}: " + ", ".join(
+        f"{key} {parameter_value(key, value)}" for key, value in changed.items()
+    )
 
 
 def _figure_html(name: str, figure: Figure) -> str:
@@ -104,39 +107,18 @@ def _figure_html(name: str, figure: Figure) -> str:
 
 def _settings(values: Mapping[str, Any]) -> str:
     return ", ".join(
-        f"<code>{html.escape(str(key))}</code> = {html.escape(_shown(str(key), value))}"
+        f"<code>{html.escape(str(key))}</code> = {html.escape(parameter_value(str(key), value))}"
         for key, value in values.items()
     )
-
-
-def _shown(name: str, value: Any) -> str:
-    # a partner parameter holds a Census code: the reader wants the country
-    if name == "partner" and isinstance(value, str):
-        from econ import names
-
-        return f"{names.country(value)} ({value})"
-    # a scenario parameter names a file: the reader wants what the scenario says, in a few words
-    if name == "scenario" and isinstance(value, str):
-        return f"{_scenario_words(value)} ({value})"
-    return _value(value)
-
-
-def _scenario_words(scenario: str) -> str:
-    from econ.errors import EconError
-    from econ.reports.stories import scenario_phrase
-    from econ.tariffs import load_scenario
-
-    try:
-        return scenario_phrase(load_scenario(scenario).description, scenario)
-    except (EconError, OSError):  # a scenario file since moved or broken: its name will do
-        return scenario.replace("_", " ")
 
 
 def run_label(name: str, parameters: Mapping[str, Any], differs: Sequence[str]) -> str:
     """A run among the runs of its grid, by the parameters that set it apart ("restriction 0.9")."""
     if not differs:
         return name
-    return ", ".join(f"{key.replace('_', ' ')} {_shown(key, parameters.get(key))}" for key in differs)
+    return ", ".join(
+        f"{key.replace('_', ' ')} {parameter_value(key, parameters.get(key))}" for key in differs
+    )
 
 
 def _value(value: Any) -> str:
@@ -291,7 +273,9 @@ def comparison_html(manifest: Mapping[str, Any], names: list[str]) -> str:
     # the figures first, then the parameters that produced them (the differing ones highlighted)
     for key in keys:
         mark = ' class="differs"' if key in differs else ""
-        cells = "".join(f"<td>{html.escape(_shown(key, parameters[name].get(key)))}</td>" for name in names)
+        cells = "".join(
+            f"<td>{html.escape(parameter_value(key, parameters[name].get(key)))}</td>" for name in names
+        )
         rows.append(f'<tr{mark}><th scope="row">parameter <code>{html.escape(key)}</code></th>{cells}</tr>')
     table = f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     chart_html, scripts = "", []

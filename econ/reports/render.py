@@ -32,6 +32,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from econ.formatting import download_link
+from econ.reports.stories import parameter_value
 
 DEMO_BANNER = "Synthetic demo data — not real statistics"
 
@@ -125,7 +126,7 @@ def header_html(
     shown = parameters if changed is None else changed
     if shown:
         settings = ", ".join(
-            f"<code>{html.escape(str(name))}</code> = {html.escape(_text(value))}"
+            f"<code>{html.escape(str(name))}</code> = {html.escape(parameter_value(str(name), value))}"
             for name, value in shown.items()
         )
         line = (

@@ -8,6 +8,7 @@ each page reads the same number rather than writing its own.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,3 +129,26 @@ def cut_sentence(cut: RateChange) -> str:
         f"from {formatting.quantity(cut.before, 'percent')} to {formatting.quantity(cut.after, 'percent')} "
         f"(from {formatting.day(cut.effective)}; {cut.source})."
     )
+
+
+def parameter_value(name: str, value: Any) -> str:
+    """A parameter's value as a reader wants it: a partner by name, a scenario by what it says."""
+    # a partner parameter holds a Census code: the reader wants the country
+    if name == "partner" and isinstance(value, str):
+        from econ import names
+
+        return f"{names.country(value)} ({value})"
+    # a scenario parameter names a file: the reader wants what the scenario says, in a few words
+    if name == "scenario" and isinstance(value, str):
+        return f"{_scenario_words(value)} ({value})"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _scenario_words(scenario: str) -> str:
+    from econ.errors import EconError
+    from econ.tariffs import load_scenario
+
+    try:
+        return scenario_phrase(load_scenario(scenario).description, scenario)
+    except (EconError, OSError):  # a scenario file since moved or broken: its name will do
+        return scenario.replace("_", " ")

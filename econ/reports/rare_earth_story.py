@@ -1,4 +1,5 @@
-"""The rare-earth page's story: its title and question from the run's parameters, its three lead figures
+"""The rare-earth page's story (the report's words over econ.models.rare_earths): its title and question
+from the run's parameters, its three lead figures
 computed once here (restricted US imports, the GDP loss with its range across σ, the magnets' share of the
 restricted value), and the sentence that answers the question, generated from those figures.
 
