@@ -155,3 +155,16 @@ def test_bls_price_indexes_and_comtrade_records_become_panels(real_home: Path) -
     assert set(world["commodity"]) == {"8505", "280530"} and set(world["partner"]) == {"CHN"}
     magnets = world[(world["commodity"] == "8505") & (world["period"] == "2024-01")]
     assert magnets["value"].item() == 101234567.0 and magnets["net_weight_kg"].item() == 2503300.5
+
+
+def test_bls_series_descriptions_without_data_build_the_rest_and_say_so(real_home: Path) -> None:
+    raw = real_home / "data" / "raw"
+    _census(raw / "census/2026-11/imports_hs10_2024-01.json", IMPORTS_HEADER,
+            [_monthly("2805300010", "5700", "CHINA", "2024-01", 1000, 50)])  # fmt: skip
+    (raw / "bls" / "2026-11").mkdir(parents=True)
+    shutil.copy(FIXTURES / "bls" / "ei.series", raw / "bls" / "2026-11" / "ei.series")
+    built = panel.build(dataset="real")
+    assert "prices" not in built.outputs and "imports" in built.outputs
+    assert any(note.startswith("bls: 1 series file(s) (ei.series) and no data file") for note in built.notes)
+    with pytest.raises(EconError, match=r"--strict: bls: 1 series file\(s\)"):
+        panel.build(dataset="real", strict=True, force=True)

@@ -157,7 +157,10 @@ def _write_panels(staging: Path, inputs: RawInputs, manifest: DatasetManifest, *
     if inputs.prices:
         prices, price_notes = other_sources.prices_panel(inputs.prices)
         notes += price_notes
-        write("prices", prices, series=int(prices["series_id"].nunique()))
+        if prices is None and strict:
+            raise EconError(f"econ build --strict: {price_notes[0]}")
+        if prices is not None:
+            write("prices", prices, series=int(prices["series_id"].nunique()))
     if inputs.world_trade:
         world = other_sources.world_trade_panel(inputs.world_trade)
         write("world_trade", world, commodities=sorted(set(world["commodity"])))

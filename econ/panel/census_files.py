@@ -143,6 +143,8 @@ def read_census_files(files: Sequence[Path], *, scratch: Path, root: Path | None
                 frame[column] = frame[column].astype(str).where(frame[column].notna(), None)
         part = scratch / kind / f"{number:06d}.parquet"
         part.parent.mkdir(parents=True, exist_ok=True)
+        # the reader's notes are in `found.problems` already; attrs would only go into Parquet's metadata
+        frame.attrs = {}
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), part)
         found.parts.setdefault(kind, []).append(part)
         found.files.setdefault(kind, []).append(name)

@@ -21,7 +21,7 @@ from econ.errors import InputFormatError
 from econ.panel.schemas import PRICES_SCHEMA, WORLD_TRADE_SCHEMA
 
 
-def prices_panel(files: Sequence[Path]) -> tuple[pd.DataFrame, list[str]]:
+def prices_panel(files: Sequence[Path]) -> tuple[pd.DataFrame | None, list[str]]:
     """The prices panel from BLS flat files (``*.series``, ``*.data.*``) and API v2 responses, with the
     readers' notes (observations of series the ``.series`` files do not describe)."""
     from econ.sources import bls
@@ -34,8 +34,12 @@ def prices_panel(files: Sequence[Path]) -> tuple[pd.DataFrame, list[str]]:
             metadata.append(frame)
         elif "value" in frame.columns:
             observations.append(frame)
-    if not observations:
-        raise InputFormatError(files[0], "BLS series files without any data file", expected="a .data.* file")
+    if not observations:  # series descriptions alone (a download cut short): say so, build the rest
+        named = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
+        return None, [
+            f"bls: {len(files)} series file(s) ({named}) and no data file (expected a .data.* flat file "
+            "or API answers): no prices panel"
+        ]
     data = pd.concat(observations, ignore_index=True)
     data["source_file"] = data["source_file"].astype(str)
     duplicated = data.duplicated(["series_id", "period"], keep=False)
