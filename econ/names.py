@@ -45,6 +45,17 @@ def country(code: str) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", found) or found
 
 
+@cache
+def census_codes_by_name() -> dict[str, str]:
+    """Census codes by country name in capitals, as the API's CTY_NAME spells them ("GERMANY" → "4280"):
+    the Schedule C name and its short form without brackets; a name two codes share is left out."""
+    found: dict[str, set[str]] = {}
+    for code, name in _countries().items():
+        for form in {name, re.sub(r"\s*\([^)]*\)$", "", name)}:
+            found.setdefault(form.strip().upper(), set()).add(code)
+    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1 and name}
+
+
 def countries(codes: Iterable[str]) -> list[str]:
     return [country(code) for code in codes]
 

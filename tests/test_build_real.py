@@ -88,7 +88,8 @@ def test_empty_answers_and_rows_no_panel_takes_are_said_not_dropped(real_home: P
     raw = real_home / "data/raw/census/2026-11"
     _census(raw / "imports_hs10_2024-01.json", IMPORTS_HEADER,
             [_monthly("2805300010", "5700", "CHINA", "2024-01", 1000, 50),
-             _monthly("2805300010", "", "GERMANY", "2024-01", 700, 0)])  # fmt: skip
+             _monthly("2805300010", "", "GERMANY", "2024-01", 700, 0),
+             _monthly("2805300010", "", "ATLANTIS", "2024-01", 300, 0)])  # fmt: skip
     (raw / "imports_hs10_2024-02.json").write_bytes(b"")  # the API's HTTP 204
     hs6 = [_monthly("280530", "5700", "CHINA", "2024-03", 500, 25)]
     _census(raw / "imports_hs6_2024-03.json", IMPORTS_HEADER, hs6)
@@ -96,7 +97,13 @@ def test_empty_answers_and_rows_no_panel_takes_are_said_not_dropped(real_home: P
     notes = "\n".join(built.notes)
     assert "imports_hs10_2024-02.json: no rows" in notes
     assert "imports_hs6_2024-03.json: 1 rows ($0.00B) not used by any panel: imports at HS6" in notes
-    assert "without a Census country code were left out: GERMANY (1)" in notes
+    # a row without CTY_CODE naming one Schedule C country takes its code; a name it lacks is left out
+    assert (
+        "imports_hs10_2024-01.json: 1 rows (con_val_mo 700) had no CTY_CODE; filled by CTY_NAME: GERMANY"
+        in notes
+    )
+    assert set(panel.load("imports", "real")["partner"]) == {"5700", "4280"}
+    assert "without a Census country code were left out: ATLANTIS (1)" in notes
     with pytest.raises(EconError, match="--strict"):
         panel.build(dataset="real", force=True, strict=True)
 

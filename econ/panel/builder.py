@@ -105,7 +105,7 @@ def _write_panels(staging: Path, inputs: RawInputs, manifest: DatasetManifest, *
     lines, line_notes = trade.tariff_lines(inputs.hts, strict=strict)
     census = census_files.read_census_files(inputs.census, scratch=scratch, root=paths.raw_dir())
     notes = manifest.notes
-    notes += [*line_notes, *census.problems]
+    notes += [*line_notes, *census.filled, *census.problems]
     if census.problems and strict:
         raise EconError(f"econ build --strict: {census.problems[0]}" + _more(census.problems))
     if not census.parts:

@@ -55,6 +55,8 @@ class CensusRows:
     parts: dict[str, list[Path]] = field(default_factory=dict)
     """Panel → its scratch Parquet parts, one per file."""
     problems: list[str] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)
+    """Rows placed by their country name (no CTY_CODE): said in the build's notes, not problems."""
     """Files with no rows, rows no panel takes: one line each, for the manifest and the screen."""
     files: dict[str, list[str]] = field(default_factory=dict)
     """Panel → the files it was built from."""
@@ -116,12 +118,19 @@ def classify(frame: pd.DataFrame, path: Path) -> tuple[Kind | None, str]:
 def read_census_files(files: Sequence[Path], *, scratch: Path, root: Path | None = None) -> CensusRows:
     """Read, sort and check every Census file (see the module docstring), one file at a time: each file's
     rows go to a Parquet part under `scratch` (a folder the caller discards)."""
+    from econ import names
     from econ.sources import census
+    from econ.sources.notes import notes_of
 
     found = CensusRows()
     for number, path in enumerate(files):
         name = label(path, root)
-        frame = census.read(path, keep_aggregates=True)
+        # A row with no CTY_CODE but the name of one country (the real NAICS pulls have Germany so) takes
+        # that country's Schedule C code, and the build says so; other such rows are left out, said aloud.
+        frame = census.read(path, keep_aggregates=True, partner_codes=names.census_codes_by_name())
+        found.filled.extend(
+            f"{name}: {note.message}" for note in notes_of(frame) if note.kind == "filled_code"
+        )
         frame, dropped = _countries(frame, name)
         found.problems.extend(dropped)
         if frame.empty:
