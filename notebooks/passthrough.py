@@ -37,6 +37,8 @@ from IPython.display import Markdown, display
 
 from econ import formatting, names, panel, plots, tables
 from econ.estimate import (
+    CLUSTER_WORDS,
+    MEASURE_WORDS,
     design_bootstrap,
     did_2025,
     event_study,
@@ -225,18 +227,22 @@ display(
 
 # %% [markdown]
 # ## Pass-through, σ and η, and their joint variance (HS10 data)
-#
-# Pass-through: Δ log p = β Δ log(1 + τ) + product × month + partner × month effects, over `horizon`-month
-# differences within product × partner pairs (Amiti, Redding & Weinstein 2019; Fajgelbaum et al. 2020),
-# with outcome and regressor on the same footing (`measure`: the duty-inclusive price built from the
-# statutory rate, or the collected rate instrumented by the statutory one). σ: Δ log q on the
-# duty-inclusive price, instrumented by the tariff. η: a product's total imports on its Sato–Vartia
-# price index, instrumented by the same index of the tariff. Standard errors clustered by `cluster`;
-# the three are estimated on one panel, so their errors are correlated — the covariance below is what
-# the partial-equilibrium notebook draws from (`econ.models.trade.estimated_parameters`).
-# With the NAICS panel, the value response takes their place: Δ log value on Δ log(1 + collected rate),
-# industry × month and partner × month effects — an elasticity of values, not of prices or quantities.
 
+# %%
+display(
+    Markdown(
+        f"Pass-through: Δ log p = β Δ log(1 + τ) + product × month + partner × month effects, over "
+        f"{horizon}-month differences within product × partner pairs (Amiti, Redding & Weinstein 2019; "
+        f"Fajgelbaum et al. 2020), with outcome and regressor on the same footing (here "
+        f"{MEASURE_WORDS[measure]}). σ: Δ log q on the duty-inclusive price, instrumented by the tariff. "
+        "η: a product's total imports on its Sato–Vartia price index, instrumented by the same index of the "
+        f"tariff. Standard errors clustered by {CLUSTER_WORDS[cluster]}; the three are estimated on one "
+        "panel, so their errors are correlated — the covariance below is what the Geneva notebook's "
+        "estimated run draws from. With the NAICS panel, the value response takes their place: Δ log value "
+        "on Δ log(1 + collected rate), industry × month and partner × month effects — an elasticity of "
+        "values, not of prices or quantities."
+    )
+)
 # %%
 estimate_columns = {
     "estimate": tables.Column("Estimate", "ratio", additive=False, decimals=3),
@@ -290,7 +296,7 @@ elif response is not None:
     table.index.name = "Regression"
     display(tables.show(table, columns=estimate_columns, name="value_response",
                         caption=f"Response of import values, {horizon}-month differences, clustered by "
-                        f"{cluster}"))  # fmt: skip
+                        f"{CLUSTER_WORDS[cluster]}"))  # fmt: skip
     display(
         Markdown(
             f"A 10% rise in the duty collected on an industry's imports from a partner went with a "
@@ -308,13 +314,18 @@ else:
 
 # %% [markdown]
 # ## Event studies around China's 2018–19 tariff waves
-#
-# Leads and lags of log values (and, with HS10 data, quantities and duty-inclusive unit values) around every
-# tariff increase of at least `threshold` (log points) on a China pair before 2020 — a pair on List 3 has
-# two, in 2018 and May 2019 — stacked by event month, each against other partners of the same product in
-# the same month that had no change of their own; windows trimmed, month −1 the reference. With HS10 data
-# the increases are the schedule's; with the NAICS panel they are jumps in the collected rate, which lag
-# the legal dates by the weeks goods spend in transit.
+
+# %%
+display(
+    Markdown(
+        "Leads and lags of log values (and, with HS10 data, quantities and duty-inclusive unit values) "
+        f"around every tariff increase of at least {threshold:g} log points on a China pair before 2020 — a "
+        "pair on List 3 has two, in 2018 and May 2019 — stacked by event month, each against other partners "
+        "of the same product in the same month that had no change of their own; windows trimmed, month −1 "
+        "the reference. With HS10 data the increases are the schedule's; with the NAICS panel they are jumps "
+        "in the collected rate, which lag the legal dates by the weeks goods spend in transit."
+    )
+)
 
 # %%
 waves = {
@@ -370,8 +381,8 @@ else:
 # 2025, before the escalation. Each event's effect is the change in the path from the previous event's
 # post window to its own; its intensity the same change in log(1 + τ), China minus the controls. With
 # HS10 data treatment comes from the statutory schedule evaluated for every pair and month; with the
-# NAICS panel from the collected rate (the first month an industry's collected rate on China rose
-# `threshold` log points above its reference mean), so the cohort can fall a month after the legal date.
+# NAICS panel from the collected rate (the first month an industry's collected rate on China rose by the
+# page's threshold above its reference mean), so the cohort can fall a month after the legal date.
 
 # %%
 estimator_names = {
@@ -474,7 +485,7 @@ if design is not None and "geneva" in set(design.events["event"]):
 # ## Inference with one treated partner
 #
 # The analytic errors are clustered by product; the wild cluster bootstrap (restricted, Rademacher,
-# `wildboottest`) gives a p-value for each event on the same clusters; randomisation inference gives
+# the wildboottest package) gives a p-value for each event on the same clusters; randomisation inference gives
 # every other partner China's treatment dates in turn and asks how often a placebo effect is as large —
 # the only one of the three that allows for shocks common to all of one partner's products.
 
@@ -529,7 +540,7 @@ if design is not None:
 # ## How the estimators fare on a world they did not write
 #
 # The Monte Carlo study (benchmarks/montecarlo.py) draws the structural demo world
-# (`econ.demo.structural`, **synthetic**: exporters' prices that adjust with lags, anticipation and
+# (**synthetic**: exporters' prices that adjust with lags, anticipation and
 # inventories, gaps, code changes, exclusions, the de minimis shift, its own tariff table) again and
 # again and records bias, RMSE and the coverage of the 95% intervals of every estimator.
 

@@ -361,10 +361,10 @@ display(
 # China's magnet exports (its customs figures) over the pre-control baseline, to the US and to the world;
 # the other groups from the data's months where it has them, else what the control states (a ban: nothing
 # shipped; licensed compounds and metals move with the magnets, the goods of the same licences) — an
-# assumption, said in each month's basis. Users draw stocks (`inventory_weeks` of normal use) and rebuild
-# them when shipments recover; the shortfall is what stocks do not cover. The dashed line is a
-# **hypothesis** — the run's share of China's rare-earth supply withheld from its start date — not an
-# observation.
+# assumption, said in each month's basis. Users draw stocks (the weeks of normal use the run's
+# parameters set) and rebuild them when shipments recover; the shortfall is what stocks do not cover.
+# The dashed line is a **hypothesis** — the run's share of China's rare-earth supply withheld from its
+# start date — not an observation.
 
 # %%
 to_us = shock.china_index(period)
@@ -591,8 +591,8 @@ display(
 # ## Compliance: China's magnet shipments to the US against what was agreed
 # The Geneva statement commits China to "suspend or cancel the non-tariff countermeasures against the United
 # States from April 2, 2025"; London and Busan added no quantity. **The agreed level is therefore an
-# assumption**: `agreed_share` × the pre-control flow. The shipments and baseline are the shock path's, so the
-# two sections agree (checked below).
+# assumption**: the share of the pre-control flow the run's parameters set (all of it by default).
+# The shipments and baseline are the shock path's, so the two sections agree (checked below).
 
 # %%
 tracker = compliance.compliance(period, agreed_share=agreed_share)
@@ -639,8 +639,9 @@ display(
 
 # %% [markdown]
 # ## The published estimates, each under its own scenario
-# Each study's cut, goods, horizon and elasticities as it states them (`studies`), run through the same
-# networks with stocks drawn first; ours over the elasticities of the study's horizon, with why they differ.
+# Each study's cut, goods, horizon and elasticities as it states them (the package's table of studies),
+# run through the same networks with stocks drawn first; ours over the elasticities of the study's
+# horizon, with why they differ.
 
 # %%
 reconciliation = literature.reconcile(economies, inventory_weeks=inventory_weeks)

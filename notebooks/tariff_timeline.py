@@ -511,6 +511,22 @@ else:
 # Machine-readable figures for reports/<run>.json, each with its unit (plain values only for codes and
 # months, which the index and tests read as they are).
 in_2024 = year == 2024
+extra = {}
+if pd.Timestamp("2025-05-01") in summary["monthly"].index:
+    extra["collected_rate_2025_05"] = Figure(
+        summary["monthly"][pd.Timestamp("2025-05-01")], "percent", label="Collected rate, May 2025"
+    )
+if hs10:
+    extra.update(
+        statutory_rate_peak=Figure(
+            ours.loc[statutory_peak, "statutory_rate"], "percent", label="Highest statutory rate",
+            period=formatting.month(statutory_peak),
+        ),
+        statutory_peak_month=Figure(f"{statutory_peak:%Y-%m}", "month", label="Statutory peak month"),
+        statutory_rate_last_month=Figure(
+            ours["statutory_rate"].iloc[-1], "percent", label="Statutory rate", period=shown_to
+        ),
+    )  # fmt: skip
 figures = headline(
     partner=Figure(f"{name} ({partner})", "text", label="Partner"),
     imports_panel=Figure(views.IMPORT_PANELS[source], "text", label="Import panel"),
@@ -523,25 +539,9 @@ figures = headline(
         summary["peak_rate"], "percent", label="Highest monthly collected rate",
         period=formatting.month(summary["peak_month"]),
     ),
-    collected_peak_month=Figure(f"{summary['peak_month']:%Y-%m}", "text", label="Peak month"),
+    collected_peak_month=Figure(f"{summary['peak_month']:%Y-%m}", "month", label="Peak month"),
     collected_rate_last_month=Figure(summary["last_rate"], "percent", label="Latest rate", period=shown_to),
-    last_month=Figure(f"{summary['last_month']:%Y-%m}", "text", label="Last month of data"),
-    known_through=Figure(f"{known:%Y-%m-%d}", "text", label="Tariff schedule known through"),
+    last_month=Figure(f"{summary['last_month']:%Y-%m}", "month", label="Last month of data"),
+    known_through=Figure(formatting.day(known), "text", label="Tariff schedule known through"),
+    **extra,
 )  # fmt: skip
-if pd.Timestamp("2025-05-01") in summary["monthly"].index:
-    headline(
-        collected_rate_2025_05=Figure(
-            summary["monthly"][pd.Timestamp("2025-05-01")], "percent", label="Collected rate, May 2025"
-        )
-    )
-if hs10:
-    headline(
-        statutory_rate_peak=Figure(
-            ours.loc[statutory_peak, "statutory_rate"], "percent", label="Highest statutory rate",
-            period=formatting.month(statutory_peak),
-        ),
-        statutory_peak_month=Figure(f"{statutory_peak:%Y-%m}", "text", label="Statutory peak month"),
-        statutory_rate_last_month=Figure(
-            ours["statutory_rate"].iloc[-1], "percent", label="Statutory rate", period=shown_to
-        ),
-    )  # fmt: skip

@@ -34,8 +34,25 @@ from econ.estimate.values import value_response
 ClusterColumn = Literal["product_id", "partner_id", "hs6", "hs8", "chapter"]
 """Columns of the imports panel that standard errors may be clustered by."""
 
+CLUSTER_WORDS: dict[str, str] = {
+    "product_id": "product",
+    "partner_id": "partner",
+    "hs6": "HS6 subheading",
+    "hs8": "HS8 line",
+    "chapter": "HS chapter",
+}
+"""Each `ClusterColumn` as a page says it ("standard errors clustered by product")."""
+
+MEASURE_WORDS: dict[str, str] = {
+    "statutory": "the duty-inclusive price built from the statutory rate",
+    "collected_iv": "the collected rate, instrumented by the statutory one",
+}
+"""Each `PassthroughMeasure` as a page says it."""
+
 __all__ = [
+    "CLUSTER_WORDS",
     "DID_ESTIMATORS",
+    "MEASURE_WORDS",
     "ClusterColumn",
     "Design2025",
     "DidEstimator",
