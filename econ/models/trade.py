@@ -36,6 +36,10 @@ Uncertainty: with standard errors for ρ, σ and η, ``simulate`` draws the para
 their valid ranges; jointly normal with their estimated covariance when given one, as
 `estimated_parameters` returns) and reports the 5th and 95th percentiles of every headline total and
 industry total.
+
+One module of some 640 lines, on purpose: the partial-equilibrium solution, the comparison of two
+schedules and the parameter draws share one frame of products and partners and one set of outcome
+names; the base year that feeds them lives apart (econ.models.base_year).
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ parameter whose values belong to another part of the package takes that part's t
 (a shipped name or an existing file, parsed and checked against the timeline) — so a typo is refused
 here, with every other problem, before any kernel starts. A test keeps each model in agreement with its
 notebook's ``parameters`` cell.
+
+One module of some 430 lines, on purpose: pyfixest-style, every parameter model and its checks in one
+place, so that a notebook's parameters, their types and what each run needs are read side by side.
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ retaliation additional to China's MFN rate (which the engine does not hold).
 Simplifications (say them aloud): tariff-rate quotas count as in-quota; the List 3 in-transit rule is
 ignored; a preference share is one number per partner and period (`data/preferences.csv`, or the user's);
 the monthly MFN after preferences uses the month's average share.
+
+One module of some 600 lines, on purpose: the daily and the monthly evaluation, their flags and the
+projection past the known-through date read the same compiled periods; the per-row pass is econ.tariffs.rows.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ Files under econ/tariffs/data/ (its README says where each list comes from), eac
 Layers: the duty layers (`DUTY_LAYERS`, one output column each) and the modifiers acting on them —
 exemptions (`EXEMPTIONS`: 1 = exempt from the blanket rate), all-in rates (`ALL_IN`: a rate including MFN,
 as the EU's 15%) and the Section 301 exclusion share. How they stack is `econ.tariffs.stacking`.
+
+One module of some 440 lines, on purpose: each table's reader checks its rows against the others
+(partners, groups, coverage), so the checks and the tables stay in one place.
 """
 
 from __future__ import annotations
