@@ -97,7 +97,8 @@ def _figure_html(name: str, figure: Figure) -> str:
         else ""
     )
     label = figure.label or name.replace("_", " ")
-    period = f", {figure.period}" if figure.period else ""
+    # a label that names its period already ("US imports from China, 2024") does not repeat it
+    period = f", {figure.period}" if figure.period and figure.period not in label else ""
     return (
         f'<div class="figure"><div class="label">{html.escape(label + period)}</div>'
         f'<div class="value">{html.escape(figure.shown())}</div>'
@@ -194,7 +195,10 @@ def _page(title: str, body: str, *, scripts: list[str] | None = None) -> str:
 
 
 def _banner(records: Mapping[str, Any]) -> str:
-    demo_runs = sum(1 for record in records.values() if record.get("dataset") == "demo")
+    # the pages a reader can open: a demo run never built in this home is no page of the synthetic world
+    demo_runs = sum(
+        1 for record in records.values() if record.get("dataset") == "demo" and not _waiting(record)
+    )
     if not demo_runs:
         return ""
     return (
@@ -203,24 +207,57 @@ def _banner(records: Mapping[str, Any]) -> str:
     )
 
 
+def _waiting(record: Mapping[str, Any]) -> bool:
+    """Never built in this home (not a failure: a failed run stays where it belongs, with its error)."""
+    return str(record.get("status", "not built")) not in ("ok", "failed")
+
+
 def index_html(manifest: Mapping[str, Any]) -> str:
-    """The front page: every run, grouped by grid, with a link to each grid's comparison page."""
+    """The front page: every run, grouped by grid, with a link to each grid's comparison page; runs never
+    built in this home (the real runs beside a demo build) listed last, with what builds them."""
     records: Mapping[str, Any] = manifest.get("runs", {})
     in_grid = grids(manifest)
     grouped = {name for names in in_grid.values() for name in names}
     sections = []
-    single = [name for name in records if name not in grouped]
+    single = [name for name in records if name not in grouped and not _waiting(records[name])]
     if single:
         sections.append("<h2>Reports</h2>" + "".join(_run_html(name, records[name]) for name in single))
-    for page, names in in_grid.items():
+    for page, every in in_grid.items():
+        names = [name for name in every if not _waiting(records[name])]
+        if not names:
+            continue
         notebook = str(records[names[0]].get("notebook", "")).replace("_", " ").capitalize()
+        built = [name for name in names if records[name].get("status") == "ok"]
         heading = (
             f'{html.escape(notebook)}: {len(names)} runs of one grid (<a href="{html.escape(page)}">compare '
             "them side by side</a>)"
-            if len(names) > 1
-            else f"{html.escape(notebook)}: a grid of one run"
+            if len(built) > 1
+            else f"{html.escape(notebook)}: {len(names)} run{'s' if len(names) > 1 else ''} of one grid"
         )
         sections.append(f"<h2>{heading}</h2>" + "".join(_run_html(name, records[name]) for name in names))
+    waiting = [name for name in records if _waiting(records[name])]
+    if waiting:
+        datasets = {records[name].get("dataset") for name in waiting}
+        how = (
+            " ".join(
+                [
+                    *(["The demo runs: <code>make reports</code>."] if "demo" in datasets else []),
+                    *(
+                        [
+                            "The runs on the agencies' own files need them in data/raw/ (README, “Real "
+                            "data”), then <code>make real</code>."
+                        ]
+                        if "real" in datasets
+                        else []
+                    ),
+                ]
+            )
+            or "<code>econ report</code> builds them."
+        )
+        sections.append(
+            f'<h2>Not built here</h2><p class="meta">{how}</p>'
+            + "".join(_run_html(name, records[name]) for name in waiting)
+        )
     git = manifest.get("git") or {}
     commit = git.get("commit") or "unknown"
     dirty = " (with uncommitted changes)" if git.get("dirty") else ""
@@ -344,7 +381,10 @@ def _comparison_chart(
 
 def write_index(folder: Path, manifest: Mapping[str, Any]) -> None:
     """Write the index and every grid's comparison page."""
+    runs = manifest.get("runs") or {}
     for page, names in grids(manifest).items():
-        if len(names) > 1:
-            atomic.write_text(folder / page, comparison_html(manifest, names))
+        # a comparison needs two pages to compare: runs never built here (another dataset's) are left out
+        built = [name for name in names if runs[name].get("status") == "ok"]
+        if len(built) > 1:
+            atomic.write_text(folder / page, comparison_html(manifest, built))
     atomic.write_text(folder / "index.html", index_html(manifest))
