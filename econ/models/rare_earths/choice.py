@@ -32,8 +32,12 @@ SOURCES: tuple[str, ...] = ("imports", "world_trade", "us_imports_2024")
 SOURCE_WORDS: dict[str, str] = {
     "imports": "Census imports by HS10 line and partner (the imports panel)",
     "world_trade": "UN Comtrade, US imports by HS code (the world_trade panel)",
-    "us_imports_2024": "the package's sourced table of 2024 US imports (us_imports_2024) — an assumption",
+    "us_imports_2024": "the package's sourced table of 2024 US imports — an assumption",
+    "minerals": "USGS Mineral Commodity Summaries (the minerals panel)",
+    "rare_earth_parameters": "the package's sourced parameters (listed at the end of the page)",
+    "io_tables": "the input-output tables",
 }
+"""Where an input came from, in words (the keys are `ModelInputs.origins`' ``source`` column)."""
 _US = ("USA", "842")
 _CHINA = ("CHN", "156")
 _WORLD = ("W00", "WLD", "0", "World")
@@ -96,7 +100,7 @@ def choose_inputs(
                 if only_china:  # the records name no other partner: theirs from the package's table
                     other = package_imports(groups=[group])
                     found = pd.concat([found, other[other["partner"] == OTHER]], ignore_index=True)
-                    detail += "; other partners from us_imports_2024 (the records give China only)"
+                    detail += "; other partners from the package's 2024 table (the records give China only)"
                 origins.append(
                     (f"imports: {group}", "world_trade", detail, status == "assumption" or only_china)
                 )
@@ -104,7 +108,8 @@ def choose_inputs(
     if source == "us_imports_2024" and world_trade is not None and len(world_trade):
         held = ", ".join(sorted(set(world_trade["commodity"].astype(str)))[:6])
         origins.append(("imports: UN Comtrade", "world_trade",
-                        f"present, but no US imports in the codes of world_trade_lines (it holds HS {held})",
+                        "present, but no US imports in the HS codes that stand for the groups "
+                        f"(it holds HS {held})",
                         False))  # fmt: skip
     have = set(restricted["group"]) if len(restricted) else set()
     missing = [g for g in inputs.ALL_GROUPS if g not in have]

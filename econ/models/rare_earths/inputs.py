@@ -132,7 +132,8 @@ def mineral_facts(minerals: pd.DataFrame) -> pd.DataFrame:
         nir = _latest(minerals, commodity, "net_import_reliance") if commodity else None
         if group == "magnets" or nir is None:
             share = facts.parameter("import_share_magnets") if group == "magnets" else np.nan
-            basis = "rare_earth_parameters: import_share_magnets" if group == "magnets" else "no USGS figure"
+            magnets = "package parameter: imported share of US magnet supply"
+            basis = magnets if group == "magnets" else "no USGS figure"
             rows.append(
                 (group, np.nan, "", share, basis, _china_output_share(minerals, "rare earths") / 100, "")
             )
@@ -154,12 +155,16 @@ def world_shares(minerals: pd.DataFrame) -> pd.DataFrame:
     """China's share of the world supply each group is made from, with its ``basis``: magnets and
     rare-earth processing from `rare_earth_parameters` (USGS publishes mining shares only), gallium and
     antimony from the minerals panel (USGS world output), germanium from `rare_earth_parameters`."""
+    processing = (facts.parameter("china_share_world_processing"), "package parameter: China's share of "
+                  "rare-earth processing")  # fmt: skip
     rows = {
-        "magnets": (facts.parameter("china_share_world_magnets"), "rare_earth_parameters: magnets"),
-        "compounds": (facts.parameter("china_share_world_processing"), "rare_earth_parameters: processing"),
-        "metals": (facts.parameter("china_share_world_processing"), "rare_earth_parameters: processing"),
-        "germanium": (facts.parameter("china_share_world_germanium"), "rare_earth_parameters: germanium"),
-    }
+        "magnets": (facts.parameter("china_share_world_magnets"),
+                    "package parameter: China's share of world magnet output"),
+        "compounds": processing,
+        "metals": processing,
+        "germanium": (facts.parameter("china_share_world_germanium"),
+                      "package parameter: China's share of world germanium output"),
+    }  # fmt: skip
     for group in ("gallium", "antimony"):
         share = _china_output_share(minerals, USGS_COMMODITY[group]) / 100.0
         rows[group] = (
