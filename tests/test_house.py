@@ -219,10 +219,12 @@ def test_a_misspelt_scenario_is_refused_before_any_kernel(tmp_path: Path) -> Non
     assert "/nowhere/mine.yaml does not exist" in problems["missing.scenario"]
 
 
-def test_a_scenario_with_a_bad_date_is_refused_naming_file_and_key(tmp_path: Path) -> None:
+def _refusal_of_an_edited_scenario(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    """The shipped no_geneva scenario with `old` replaced by `new`, as a run's scenario file: the file and
+    the one-line problem the runs file is refused with (before any kernel)."""
     mine = tmp_path / "mine.yaml"
     text = (PACKAGE / "tariffs" / "scenarios" / "no_geneva.yaml").read_text(encoding="utf-8")
-    mine.write_text(text.replace("from: 2025-05-14", "from: 2025-13-14", 1), encoding="utf-8")
+    mine.write_text(text.replace(old, new, 1), encoding="utf-8")
     path = tmp_path / "runs.yaml"
     path.write_text(
         f"runs:\n  mine:\n    notebook: geneva_reduction\n    parameters: {{scenario: {mine}}}\n",
@@ -230,21 +232,17 @@ def test_a_scenario_with_a_bad_date_is_refused_naming_file_and_key(tmp_path: Pat
     )
     with pytest.raises(ParameterError) as caught:
         runs.load_runs(path)
-    message = dict(caught.value.problems)["mine.scenario"]
+    return mine, dict(caught.value.problems)["mine.scenario"]
+
+
+def test_a_scenario_with_a_bad_date_is_refused_naming_file_and_key(tmp_path: Path) -> None:
+    mine, message = _refusal_of_an_edited_scenario(tmp_path, "from: 2025-05-14", "from: 2025-13-14")
     assert str(mine) in message and "2025-13-14" in message
 
 
 def test_a_scenario_with_a_key_twice_is_refused_naming_file_and_line(tmp_path: Path) -> None:
     # YAML would keep the last `rate:` silently: a scenario that says two things must say neither.
-    mine = tmp_path / "mine.yaml"
-    text = (PACKAGE / "tariffs" / "scenarios" / "no_geneva.yaml").read_text(encoding="utf-8")
-    mine.write_text(text.replace("    rate: 1.25\n", "    rate: 1.25\n    rate: 0.10\n", 1), encoding="utf-8")
-    path = tmp_path / "runs.yaml"
-    path.write_text(
-        f"runs:\n  mine:\n    notebook: geneva_reduction\n    parameters: {{scenario: {mine}}}\n",
-        encoding="utf-8",
+    mine, message = _refusal_of_an_edited_scenario(
+        tmp_path, "    rate: 1.25\n", "    rate: 1.25\n    rate: 0.10\n"
     )
-    with pytest.raises(ParameterError) as caught:
-        runs.load_runs(path)
-    message = dict(caught.value.problems)["mine.scenario"]
     assert str(mine) in message and "rate" in message, message
