@@ -181,5 +181,17 @@ def named_facts() -> pd.DataFrame:
         " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))
         for item in shown.loc[by_industry, "item"]
     ]
-    shown["value"] = shown["value"].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+    shown["value"] = shown["value"].map(_fact_value)
     return shown
+
+
+def _fact_value(value: object) -> str:
+    """A fact in its table's unit, for reading: large numbers in full with separators (170,500,000, not
+    1.705e+08), small ones to four significant digits."""
+    if not isinstance(value, float):
+        return str(value)
+    if value != value:  # NaN: a fact with no number (a text fact)
+        return formatting.MISSING
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
