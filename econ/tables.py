@@ -114,6 +114,18 @@ def with_total(frame: pd.DataFrame, columns: Mapping[str, Column], *, label: str
     return pd.concat([frame, pd.DataFrame([total], index=pd.Index([label], name=frame.index.name))])
 
 
+def _row_label(key: object) -> str:
+    """A row's label for reading: a month as "April 2025", a day as a date, anything else as itself (the
+    CSV download keeps the ISO dates)."""
+    if isinstance(key, pd.Period):
+        key = key.to_timestamp()
+    if isinstance(key, pd.Timestamp):
+        if key == key.normalize() and key.day == 1:
+            return formatting.month(key)
+        return formatting.day(key)
+    return str(key)
+
+
 def html_table(
     frame: pd.DataFrame,
     *,
@@ -135,7 +147,7 @@ def html_table(
     )
     rows = []
     for key, row in frame.iterrows():
-        text = str(key)
+        text = _row_label(key)
         kind = (
             ' class="econ-other"'
             if _OTHER_ROW.match(text)

@@ -435,9 +435,7 @@ display(
     )
 )
 if magnet_path is not None:
-    by_month = magnet_path.copy()
-    by_month.index = [formatting.month(m) for m in by_month.index]
-    by_month.index.name = "Month"
+    by_month = magnet_path.rename_axis("Month")  # tables.show shows months as "April 2025"
     display(
         tables.show(
             by_month,
@@ -620,9 +618,7 @@ display(
         name="compliance",
     )
 )
-shown_tracker = tracker.copy()
-shown_tracker.index = [formatting.month(m) for m in tracker.index]
-shown_tracker.index.name = "Month"
+shown_tracker = tracker.rename_axis("Month")
 display(
     tables.show(
         shown_tracker,

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reports_world import WORLD  # the report tests' world, loaded once (tests/ is on sys.path)
 
 from econ import manifest
 from econ.errors import ParameterError
@@ -24,22 +25,6 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 RUNS = FIXTURES / "runs.yaml"
 OK_RUNS = ["label_script", "square_1.0", "square_3.0"]
-
-
-def _world():
-    import importlib.util
-    import sys
-
-    name = "econ_reports_test_world"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "world.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-WORLD = _world()
 
 
 def _build(

@@ -298,3 +298,15 @@ def test_figure_alt_text_from_titles_when_none_is_given():
     assert 'alt="Two points rising"' in shown.html and 'download="pts.csv"' in shown.html
     with pytest.raises(ValueError, match="alt text"):
         plots.show(plt.figure(), alt=" ")
+
+
+def test_a_table_by_month_reads_its_months_as_words() -> None:
+    import pandas as pd
+
+    from econ import tables
+
+    frame = pd.DataFrame(
+        {"value": [1.0, 2.0]}, index=pd.DatetimeIndex(["2025-04-01", "2025-05-14"], name="Month")
+    )
+    page = tables.html_table(frame, columns={"value": tables.Column("Value", "ratio")})
+    assert ">April 2025</th>" in page and ">14 May 2025</th>" in page and "2025-04-01" not in page

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from reports_world import WORLD  # the report tests' world, loaded once (tests/ is on sys.path)
 
 from econ import atomic, cli, manifest, paths
 from econ.errors import ParameterError
@@ -28,21 +29,6 @@ from econ.reports import commit, pipeline, runs
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
 RUNS = FIXTURES / "runs.yaml"
 KILLER = FIXTURES / "kill_report.py"
-
-
-def _world():
-    import importlib.util
-
-    name = "econ_reports_test_world"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "world.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-WORLD = _world()
 
 
 def _runs_file(tmp_path: Path, text: str) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from reports_world import WORLD  # the report tests' world, loaded once (tests/ is on sys.path)
 
 from econ import cli, manifest, paths
 from econ.errors import ParameterError
@@ -17,22 +18,6 @@ from econ.reports.headline import HEADLINE_MIME, headline_bundle, headlines_from
 from econ.reports.render import DEMO_BANNER, render_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reports"
-
-
-def _world():
-    import importlib.util
-    import sys
-
-    name = "econ_reports_test_world"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, FIXTURES / "world.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-WORLD = _world()
 
 
 def _notebooks() -> list[Path]:
