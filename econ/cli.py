@@ -2,7 +2,7 @@
 
     econ demo    [--seed N] [--scale S] [--set NAME=VALUE ...]    write the synthetic demo world
     econ fetch   SOURCE [options]                                 download an agency's files
-    econ build   [--data demo|real] [--force]                     raw files -> processed panels
+    econ build   [--data demo|real] [--force] [--jobs N] [--scheduler ADDRESS]  raw files -> panels
     econ report  [RUN ...] [--data demo|real] [--jobs N] [--dry-run] ...   run notebooks, render HTML
 
 Flags mirror the keyword arguments of the functions they call. Every failure prints one line on stderr
@@ -49,7 +49,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from econ import panel
     from econ.panel import coverage
 
-    manifest = panel.build(dataset=args.data, force=args.force, vintage=args.vintage, strict=args.strict)
+    manifest = panel.build(
+        dataset=args.data,
+        force=args.force,
+        vintage=args.vintage,
+        strict=args.strict,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+    )
     for line in manifest.summary_lines():
         print(line)
     for line in coverage.lines(manifest.coverage):
@@ -125,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--strict", action="store_true", help="a file with no rows, or rows no panel takes, is an error"
+    )
+    build.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="read files and build years in N processes"
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the file and year tasks on a Dask scheduler (workers must see ECON_HOME)",
     )
     build.set_defaults(handler=_cmd_build)
 

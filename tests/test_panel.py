@@ -210,3 +210,30 @@ def test_writing_the_same_demo_again_leaves_the_build_up_to_date(econ_home: Path
     assert not panel.build(dataset="demo").skipped
     demo.write(seed=5, scale=0.02)
     assert panel.build(dataset="demo").skipped
+
+
+def _hashes(manifest: panel.Manifest) -> dict[str, str]:
+    return {name: record["sha256"] for name, record in manifest.outputs.items()}
+
+
+def test_worker_processes_and_a_dask_cluster_build_the_same_panels(econ_home: Path) -> None:
+    """The file and year tasks run here, in two processes, or on a Dask cluster reached by its address
+    on loopback: byte for byte the same panels (the imports panel spans several years and files)."""
+    distributed = pytest.importorskip("distributed")
+    demo.write(seed=4, scale=0.03)
+    here = panel.build(dataset="demo", force=True)
+    assert len(here.outputs["imports"]["parts"]) > 1
+    pool = panel.build(dataset="demo", force=True, jobs=2)
+    assert _hashes(pool) == _hashes(here)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        on_dask = panel.build(dataset="demo", force=True, scheduler=cluster.scheduler_address)
+    assert _hashes(on_dask) == _hashes(here)
+    assert on_dask.coverage == here.coverage
+
+
+def test_a_build_with_no_workers_is_refused(econ_home: Path) -> None:
+    with pytest.raises(EconError, match="--jobs must be at least 1"):
+        panel.build(dataset="demo", jobs=0)

@@ -3,7 +3,9 @@
 A real dataset holds whatever its user pulled: one file per month, per partner, per commodity group or per
 year, in one vintage folder or several (data/raw/census/<vintage>/), monthly variables (``CON_VAL_MO``) or
 annual and year-to-date ones (``CON_VAL_YR`` at ``time=2024-12``), by HS commodity or by NAICS. Each file
-is read by `econ.sources.census.read` and sorted by what it holds, not by its name:
+is read by `econ.sources.census_bulk.read_rows` (DuckDB: seconds for a month of every partner), or where
+it declines by `econ.sources.census.read` (the careful reader, which says what is wrong), and sorted by
+what it holds, not by its name:
 
 ========================  =====================================  ===========================
 what the file holds       how it is told                         panel
@@ -20,12 +22,16 @@ a query that matched nothing), or rows no panel takes (imports at HS6, NAICS exp
 the file, the rows and the value, and ``strict=True`` makes them errors. Two files holding the same rows
 (the same month fetched into two vintages, two partners' files saved under one name in two folders that
 overlap) are an error naming both files: keep one, or pick a vintage with ``econ build --vintage``.
+
+Reading a file is a task (`read_file_part`: paths in, a part and its notes out), so that the files of a
+large pull are read in parallel, in worker processes or on a Dask cluster.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,6 +39,7 @@ from typing import Literal
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from econ.errors import InputFormatError
@@ -60,6 +67,8 @@ class CensusRows:
     """Files with no rows, rows no panel takes: one line each, for the manifest and the screen."""
     files: dict[str, list[str]] = field(default_factory=dict)
     """Panel → the files it was built from."""
+    raw: dict[str, dict[str, Path]] = field(default_factory=dict)
+    """Panel → ``source_file`` → the raw file."""
 
     def __contains__(self, panel: str) -> bool:
         return panel in self.parts
@@ -74,6 +83,10 @@ class CensusRows:
         if year is not None:
             frame = frame.filter(pl.col("period").dt.year() == year)
         return frame.collect().to_pandas()
+
+    def sources(self, panel: str) -> dict[str, Path]:
+        """The raw file behind each ``source_file`` of `panel` (to re-read one the careful way)."""
+        return dict(self.raw.get(panel, {}))
 
     def years(self, panel: str) -> list[int]:
         """The calendar years `panel` has rows in, in order."""
@@ -93,12 +106,18 @@ def label(path: Path, root: Path | None) -> str:
 
 def classify(frame: pd.DataFrame, path: Path) -> tuple[Kind | None, str]:
     """Which panel a file's rows feed (None: none does) and, when none, why."""
-    columns = set(frame.columns)
-    frequency = "mo" if any(c.endswith("_mo") for c in columns) else "yr"
-    imports = bool(columns & {f"con_val_{frequency}", f"gen_val_{frequency}"})
-    exports = f"all_val_{frequency}" in columns
-    naics = any(c.startswith("naics") for c in columns) or "naics" in path.name.lower()
     lengths = set(frame["commodity"].str.len().dropna().astype(int)) if len(frame) else set()
+    return classify_columns(list(frame.columns), lengths, path)
+
+
+def classify_columns(columns: Sequence[str], lengths: set[int], path: Path) -> tuple[Kind | None, str]:
+    """`classify` from a file's column names (as the reader gives them, suffixes kept) and the lengths of
+    its commodity codes."""
+    names = set(columns)
+    frequency = "mo" if any(c.endswith("_mo") for c in names) else "yr"
+    imports = bool(names & {f"con_val_{frequency}", f"gen_val_{frequency}"})
+    exports = f"all_val_{frequency}" in names
+    naics = any(c.startswith("naics") for c in names) or "naics" in path.name.lower()
     if not (imports or exports):
         return None, "no import value (CON_VAL or GEN_VAL) and no export value (ALL_VAL)"
     if naics:
@@ -115,50 +134,127 @@ def classify(frame: pd.DataFrame, path: Path) -> tuple[Kind | None, str]:
     return None, "annual exports"
 
 
-def read_census_files(files: Sequence[Path], *, scratch: Path, root: Path | None = None) -> CensusRows:
-    """Read, sort and check every Census file (see the module docstring), one file at a time: each file's
-    rows go to a Parquet part under `scratch` (a folder the caller discards)."""
+@dataclass(frozen=True)
+class FilePart:
+    """What reading one Census file gave: the panel its rows feed and their scratch part (None when no
+    panel takes them), and what the build must say about it."""
+
+    name: str
+    kind: Kind | None
+    part: Path | None
+    problems: tuple[str, ...] = ()
+    filled: tuple[str, ...] = ()
+    fast: bool = False
+    """Read the fast way (`econ.sources.census_bulk`) rather than the careful one."""
+
+
+def read_file_part(path: Path, name: str, part_stem: Path, *, threads: int = 1) -> FilePart:
+    """Read one Census file, sort it (`classify`) and write its rows to ``<part_stem's folder>/<panel>/
+    <part_stem's name>.parquet``. The fast reader first; the careful one where it declines, which raises
+    or notes what is wrong. A module-level function of paths only, so that it can run as a task in another
+    process or on a Dask worker that sees the same files."""
+    from econ.sources import census_bulk
+
+    bulk = census_bulk.read_rows(path, source_file=name, threads=threads)
+    if bulk is not None:
+        if bulk.table.num_rows == 0:
+            return FilePart(name, None, None, problems=(_no_rows(name),), fast=True)
+        kind, why = classify_columns(bulk.reader_columns, set(bulk.code_lengths), path)
+        if kind is None:
+            problem = _unused(name, bulk.table.num_rows, _table_value(bulk.table), why)
+            return FilePart(name, None, None, problems=(problem,), fast=True)
+        out = part_stem.parent / kind / f"{part_stem.name}.parquet"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(bulk.table, out, compression="lz4")  # scratch: read once, soon
+        return FilePart(name, kind, out, fast=True)
+    return _careful_part(path, name, part_stem)
+
+
+def _careful_part(path: Path, name: str, part_stem: Path) -> FilePart:
     from econ import names
     from econ.sources import census
     from econ.sources.notes import notes_of
 
+    # A row with no CTY_CODE but the name of one country (the real NAICS pulls have Germany so) takes
+    # that country's Schedule C code, and the build says so; other such rows are left out, said aloud.
+    frame = census.read(path, keep_aggregates=True, partner_codes=names.census_codes_by_name())
+    filled = tuple(f"{name}: {note.message}" for note in notes_of(frame) if note.kind == "filled_code")
+    frame, dropped = _countries(frame, name)
+    if frame.empty:
+        return FilePart(name, None, None, problems=(*dropped, _no_rows(name)), filled=filled)
+    kind, why = classify(frame, path)
+    if kind is None:
+        problem = _unused(name, len(frame), _value(frame), why)
+        return FilePart(name, None, None, problems=(*dropped, problem), filled=filled)
+    if any(c.endswith("_mo") for c in frame.columns):
+        # A monthly file that also asked for year-to-date values (CON_VAL_YR beside CON_VAL_MO): the
+        # panel is monthly, and the year to date is the sum of its months.
+        frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_yr")])
+    frame = frame.rename(columns={c: _SUFFIX.sub("", c) for c in frame.columns if _SUFFIX.search(c)})
+    frame["source_file"] = name
+    # Months as timestamps (Parquet has no period type); text columns as plain strings.
+    frame["period"] = frame["period"].dt.to_timestamp().astype("datetime64[us]")
+    for column in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[column]) or column == "period"):
+            frame[column] = frame[column].astype(str).where(frame[column].notna(), None)
+    out = part_stem.parent / kind / f"{part_stem.name}.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # the reader's notes are in the build's problems already; attrs would only go into Parquet's metadata
+    frame.attrs = {}
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(table.cast(_text_as_strings(table.schema)), out)
+    return FilePart(name, kind, out, problems=tuple(dropped), filled=filled)
+
+
+def _text_as_strings(schema: pa.Schema) -> pa.Schema:
+    """A text column with no value at all comes out of pandas typed null; as text it joins the others."""
+    return pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f for f in schema])
+
+
+def _unused(name: str, rows: int, value: float, why: str) -> str:
+    return f"{name}: {rows:,} rows (${value / 1e9:,.2f}B) not used by any panel: {why}"
+
+
+def _no_rows(name: str) -> str:
+    return f"{name}: no rows (an HTTP 204 answer, or a query that matched nothing)"
+
+
+def _table_value(table: pa.Table) -> float:
+    for column in ("con_val", "gen_val", "all_val"):
+        if column in table.column_names:
+            return float(pc.sum(table.column(column)).as_py() or 0.0)
+    return 0.0
+
+
+def read_census_files(
+    files: Sequence[Path], *, scratch: Path, root: Path | None = None, executor: Executor | None = None
+) -> CensusRows:
+    """Read, sort and check every Census file (see the module docstring), one file at a time: each file's
+    rows go to a Parquet part under `scratch` (a folder the caller discards). With an `executor` (a
+    process pool, or a Dask client's `get_executor()`) the files are read as parallel tasks; the order of
+    the parts, the notes and the checks are the same either way."""
     found = CensusRows()
-    for number, path in enumerate(files):
-        name = label(path, root)
-        # A row with no CTY_CODE but the name of one country (the real NAICS pulls have Germany so) takes
-        # that country's Schedule C code, and the build says so; other such rows are left out, said aloud.
-        frame = census.read(path, keep_aggregates=True, partner_codes=names.census_codes_by_name())
-        found.filled.extend(
-            f"{name}: {note.message}" for note in notes_of(frame) if note.kind == "filled_code"
-        )
-        frame, dropped = _countries(frame, name)
-        found.problems.extend(dropped)
-        if frame.empty:
-            found.problems.append(f"{name}: no rows (an HTTP 204 answer, or a query that matched nothing)")
+    names = [label(path, root) for path in files]
+    stems = [scratch / f"{number:06d}" for number in range(len(files))]
+    if executor is None:
+        # in this process alone, DuckDB may use both cores on each file
+        results = [
+            read_file_part(path, name, stem, threads=2)
+            for path, name, stem in zip(files, names, stems, strict=True)
+        ]
+    else:
+        results = list(executor.map(read_file_part, files, names, stems))
+    for result in results:
+        found.filled.extend(result.filled)
+        found.problems.extend(result.problems)
+        if result.kind is None or result.part is None:
             continue
-        kind, why = classify(frame, path)
-        if kind is None:
-            value = _value(frame)
-            found.problems.append(
-                f"{name}: {len(frame):,} rows (${value / 1e9:,.2f}B) not used by any panel: {why}"
-            )
-            continue
-        frame = frame.rename(columns={c: _SUFFIX.sub("", c) for c in frame.columns if _SUFFIX.search(c)})
-        frame["source_file"] = name
-        # Months as timestamps (Parquet has no period type); text columns as plain strings.
-        frame["period"] = frame["period"].dt.to_timestamp()
-        for column in frame.columns:
-            if not (pd.api.types.is_numeric_dtype(frame[column]) or column == "period"):
-                frame[column] = frame[column].astype(str).where(frame[column].notna(), None)
-        part = scratch / kind / f"{number:06d}.parquet"
-        part.parent.mkdir(parents=True, exist_ok=True)
-        # the reader's notes are in `found.problems` already; attrs would only go into Parquet's metadata
-        frame.attrs = {}
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), part)
-        found.parts.setdefault(kind, []).append(part)
-        found.files.setdefault(kind, []).append(name)
+        found.parts.setdefault(result.kind, []).append(result.part)
+        found.files.setdefault(result.kind, []).append(result.name)
+        found.raw.setdefault(result.kind, {})[result.name] = files[names.index(result.name)]
     for panel in found.parts:
-        _refuse_duplicates(found.scan(panel), panel)
+        if panel != "imports":  # imports are checked a year at a time, as each year is built
+            refuse_duplicate_rows(found.scan(panel), panel, files=found.sources(panel))
     return found
 
 
@@ -195,11 +291,15 @@ def _value(frame: pd.DataFrame) -> float:
     return 0.0
 
 
-def _refuse_duplicates(rows: pl.LazyFrame, kind: str) -> None:
-    """Two files with a row for the same line, partner and period: name both, and say how to choose."""
+def refuse_duplicate_rows(
+    rows: pl.LazyFrame | pl.DataFrame, kind: str, *, files: Mapping[str, Path] | None = None
+) -> None:
+    """Two files with a row for the same line, partner and period: name both, and say how to choose.
+    A row repeated within one file is said as the careful reader says it (rows, key), when it does."""
     key = ["commodity", "partner", "period"]
     clashes = (
-        rows.group_by(key)
+        rows.lazy()
+        .group_by(key)
         .agg(pl.len().alias("rows"), pl.col("source_file").unique().sort().alias("files"))
         .filter(pl.col("rows") > 1)
         .collect()
@@ -212,6 +312,10 @@ def _refuse_duplicates(rows: pl.LazyFrame, kind: str) -> None:
     month = first["period"].strftime("%Y-%m")
     where = f"{kind} line {first['commodity']}, partner {first['partner']}, {month}"
     if len(sources) == 1:
+        if files and sources[0] in files:
+            from econ.sources import census
+
+            census.read(files[sources[0]], keep_aggregates=True)  # raises naming the two rows
         raise InputFormatError(
             sources[0], f"duplicate row for {where}", expected="one row per line × country × period"
         )

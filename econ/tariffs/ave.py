@@ -103,9 +103,15 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
             by10[code10] = text
         else:
             by8.setdefault(str(code8), text)
-    hs10 = panel["hs10"].astype(str)
-    text = hs10.map(by10).fillna(hs10.str.slice(0, 8).map(by8))
-    keep = text.notna().to_numpy()
+    # The rate text of each distinct code, spread over the rows (a panel year has millions of rows and
+    # thousands of codes); then each distinct text's amount, ad valorem part and unit, spread the same way.
+    from econ.tariffs.products import factorize_codes
+
+    product, codes = factorize_codes(panel["hs10"])
+    code_text = pd.Series(codes, dtype=object).map(by10)
+    code_text = code_text.where(code_text.notna(), pd.Series(codes, dtype=object).str.slice(0, 8).map(by8))
+    known = np.append(code_text.notna().to_numpy(), False)  # position -1: a missing code
+    keep = known[product]
     if not keep.any():
         return pd.DataFrame(
             {
@@ -113,26 +119,30 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
                 for c, d in zip(AVE_COLUMNS, ("str", "str", "int64", "float64", "str"), strict=True)
             }
         )
+    rows = np.flatnonzero(keep)
+    texts = code_text.to_numpy(dtype=object)[product[rows]]
+    text_code, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    units = [census_unit(specific[t].specific_unit) for t in distinct]
     cells = pd.DataFrame(
         {
-            "hs10": hs10[keep].to_numpy(),
-            "partner": panel.loc[keep, "partner"].astype(str).to_numpy(),
-            "year": pd.to_datetime(panel.loc[keep, time]).dt.year.to_numpy(),
-            "value": panel.loc[keep, "value"].astype(float).to_numpy(),
-            "quantity": panel.loc[keep, "quantity"].astype(float).to_numpy(),
-            "unit": panel.loc[keep, "quantity_unit"].astype(str).str.upper().to_numpy(),
-            "text": text[keep].to_numpy(),
+            "hs10": np.asarray(codes, dtype=object)[product[rows]],
+            "partner": panel["partner"].iloc[rows].astype(str).to_numpy(dtype=object),
+            "year": pd.to_datetime(panel[time].iloc[rows].to_numpy()).year.to_numpy(),
+            "value": panel["value"].iloc[rows].to_numpy(dtype=float),
+            "quantity": panel["quantity"].iloc[rows].to_numpy(dtype=float),
+            "unit": panel["quantity_unit"].iloc[rows].astype(str).str.upper().to_numpy(dtype=object),
+            "text": texts,
         }
     )
-    amount = cells["text"].map(lambda t: specific[t].specific_amount or 0.0)
-    adv = cells["text"].map(lambda t: specific[t].ad_valorem or 0.0)
-    target = cells["text"].map(lambda t: census_unit(specific[t].specific_unit))
-    unit_ok = np.array([u is not None and u[0] == got for u, got in zip(target, cells["unit"], strict=True)])
-    factor = np.array([u[1] if u is not None else 0.0 for u in target])
+    amount = np.array([specific[t].specific_amount or 0.0 for t in distinct])[text_code]
+    adv = np.array([specific[t].ad_valorem or 0.0 for t in distinct])[text_code]
+    target = np.array([u[0] if u is not None else "" for u in units], dtype=object)[text_code]
+    factor = np.array([u[1] if u is not None else 0.0 for u in units])[text_code]
+    unit_ok = (target != "") & (target == cells["unit"].to_numpy(dtype=object))
     usable = unit_ok & (cells["quantity"].to_numpy() > 0) & (cells["value"].to_numpy() > 0)
-    cells["duty"] = np.where(usable, amount.to_numpy() * cells["quantity"].to_numpy() * factor, 0.0)
+    cells["duty"] = np.where(usable, amount * cells["quantity"].to_numpy() * factor, 0.0)
     cells["usable_value"] = np.where(usable, cells["value"].to_numpy(), 0.0)
-    cells["adv"] = adv.to_numpy()
+    cells["adv"] = adv
 
     def ratio(group: list[str]) -> pd.Series:
         sums = cells.groupby(group, observed=True)[["duty", "usable_value"]].sum()

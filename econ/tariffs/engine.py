@@ -536,15 +536,29 @@ def _lookup_ave(frame: pd.DataFrame, ave: pd.DataFrame, row_start: np.ndarray) -
     missing = [c for c in need if c not in ave.columns]
     if missing or "hs10" not in frame.columns:
         raise SchemaError(f"rates(ave=...): the AVE frame needs {need} and the frame an hs10 column")
-    year = row_start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    out = np.full(len(frame), np.nan)
+    if ave.empty or not len(frame):
+        return out
+    # Only rows of a line with an equivalent are looked up (a tenth of a panel or less), by position.
+    product, codes = factorize_codes(frame["hs10"])
+    rows = np.flatnonzero(np.isin(product, np.flatnonzero(codes.isin(ave["hs10"].astype(str)))))
+    if not len(rows):
+        return out
+    year = row_start[rows].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    partner, partners = factorize_codes(frame["partner"])
     keys = pd.MultiIndex.from_arrays(
-        [frame["hs10"].astype(str).to_numpy(), frame["partner"].astype(str).to_numpy(), year]
+        [
+            np.asarray(codes, dtype=object)[product[rows]],
+            np.asarray(partners, dtype=object)[partner[rows]],
+            year,
+        ]
     )
     table = ave.set_index(
         [ave["hs10"].astype(str), ave["partner"].astype(str), ave["year"].astype(np.int64)]
     )["mfn_ave"]
     table = table[~table.index.duplicated()]
-    return table.reindex(keys).to_numpy(dtype=float)
+    out[rows] = table.reindex(keys).to_numpy(dtype=float)
+    return out
 
 
 class _Averaged(dict):  # type: ignore[type-arg]  # str -> ndarray, filled lazily
