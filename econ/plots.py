@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.transforms as transforms
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -102,19 +103,46 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
                     rotation=90, va="top", ha="left", color="#595959")  # fmt: skip
 
 
+def legend_below(ax: Axes, *, columns: int | None = None) -> None:
+    """The axis' legend below the plot, under its tick labels and axis label, in up to three columns.
+
+    Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
+    top left corner), and "best" placement moves it about from page to page. Call it once the axis'
+    labels are set: the gap below the axes is measured from them."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        return
+    figure = ax.get_figure()
+    assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # every backend here is Agg
+    axes_box = ax.get_window_extent(renderer)
+    under = ax.xaxis.get_tightbbox(renderer)
+    gap = max(axes_box.y0 - under.y0, 0.0) if under is not None else 0.0
+    below = transforms.offset_copy(ax.transAxes, fig=figure, y=-(gap * 72.0 / figure.dpi + 4.0), units="points")
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+              ncol=columns or min(len(handles), 3), fontsize=8, title=None, frameon=False)  # fmt: skip
+
+
 def percent_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
     """Format an axis holding fractions as percentages."""
     formatter = PercentFormatter(1.0, decimals=decimals)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
-def _finish(figure: Figure, ax: Axes, *, title: str, ylabel: str, dataset: str, milestones: bool) -> Figure:
-    """The common ending of every rate chart: percent axis, titles, milestones, the synthetic label."""
+def _finish(
+    figure: Figure, ax: Axes, *, title: str, ylabel: str, dataset: str, milestones: bool, xlabel: str = ""
+) -> Figure:
+    """The common ending of every rate chart: percent axis, titles, milestones, the legend below the
+    plot, the synthetic label."""
     percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     if milestones:
         mark_milestones(ax)
     label_synthetic(figure, dataset)
+    figure.tight_layout()
+    legend_below(ax)
     figure.tight_layout()
     return figure
 
@@ -125,7 +153,6 @@ def rate_lines(
     """Lines of rates over time, one per `hue`, with the policy milestones marked."""
     figure, ax = plt.subplots()
     sns.lineplot(data=frame, x=x, y=y, hue=hue, ax=ax, linewidth=1.8)
-    ax.legend(loc="upper left", title=None, fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
@@ -138,11 +165,12 @@ def rate_bars(
     title: str,
     dataset: str,
     ylabel: str = "duty rate",
+    xlabel: str = "",
 ) -> Figure:
     """Bars of rates by category (for example HS chapter)."""
     figure, ax = plt.subplots()
     sns.barplot(data=frame, x=x, y=y, hue=hue, ax=ax)
-    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=False)
+    return _finish(figure, ax, title=title, ylabel=ylabel, xlabel=xlabel, dataset=dataset, milestones=False)
 
 
 def layer_areas(
@@ -152,7 +180,6 @@ def layer_areas(
     figure, ax = plt.subplots()
     present = [layer for layer in layers if layer in frame.columns and frame[layer].abs().sum() > 0]
     ax.stackplot(frame[x], *(frame[layer] for layer in present), labels=present, alpha=0.85)
-    ax.legend(loc="upper left", fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
@@ -175,7 +202,6 @@ def published_comparison(
         if len(points):
             ax.scatter(points["date"], points["average"], color=colour, edgecolor="black", zorder=3,
                        s=36, label=f"{key} (published)")  # fmt: skip
-    ax.legend(loc="upper left", fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 

@@ -483,7 +483,7 @@ display(
             "status": tables.Column("Status", "text"),
         },
         name="prices",
-        note="2024 base: " + "; ".join(sorted(set(prices["base_basis"]))) + ".",
+        note=shock.price_base_note(prices),
     )
 )
 
