@@ -87,9 +87,9 @@ def _alt_text_for_every_figure() -> None:
 def label_synthetic(figure: Figure, dataset: str) -> None:
     """Stamp a figure made from the demo world so that it is never mistaken for real statistics."""
     if dataset == "demo":
-        figure.text(
-            0.995, 0.01, SYNTHETIC_LABEL, ha="right", va="bottom", fontsize=8, color="#c0504d", alpha=0.9
-        )
+        # hung below the figure's bottom edge (the saved image grows to hold it), so that a legend set
+        # below the plot never runs into it
+        figure.text(0.995, 0.0, SYNTHETIC_LABEL, ha="right", va="top", fontsize=8, color="#c0504d", alpha=0.9)
 
 
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
@@ -120,9 +120,19 @@ def legend_below(ax: Axes, *, columns: int | None = None) -> None:
     axes_box = ax.get_window_extent(renderer)
     under = ax.xaxis.get_tightbbox(renderer)
     gap = max(axes_box.y0 - under.y0, 0.0) if under is not None else 0.0
-    below = transforms.offset_copy(ax.transAxes, fig=figure, y=-(gap * 72.0 / figure.dpi + 4.0), units="points")
+    below = transforms.offset_copy(
+        ax.transAxes, fig=figure, y=-(gap * 72.0 / figure.dpi + 4.0), units="points"
+    )
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
               ncol=columns or min(len(handles), 3), fontsize=8, title=None, frameon=False)  # fmt: skip
+
+
+def month_axis(ax: Axes) -> None:
+    """Dates on the horizontal axis as short months and years ("Feb", "2025"), so that a year of monthly
+    points does not print a row of overlapping "2025-02" labels."""
+    locator = mdates.AutoDateLocator(maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def percent_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:

@@ -225,7 +225,8 @@ bars_long = bars.melt(id_vars=["industry"], value_vars=["collected_rate", "other
 bars_long["partners"] = bars_long["partners"].map({"collected_rate": name, "others_rate": "Other partners"})
 figure = plots.rate_bars(
     bars_long, x="rate", y="industry", hue="partners", dataset=dataset, ylabel="",
-    xlabel="collected duty rate (%)", title=f"Collected duty rate by {'HS chapter' if hs10 else 'industry'}, {year}",
+    xlabel="collected duty rate (%)",
+    title=f"Collected duty rate by {'HS chapter' if hs10 else 'industry'}, {year}",
 )  # fmt: skip
 figure.axes[0].xaxis.set_major_formatter(figure.axes[0].yaxis.get_major_formatter())
 figure.axes[0].yaxis.set_major_formatter(plots.plt.matplotlib.ticker.ScalarFormatter())
