@@ -103,13 +103,21 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
                     rotation=90, va="top", ha="left", color="#595959")  # fmt: skip
 
 
-def legend_below(ax: Axes, *, columns: int | None = None) -> None:
-    """The axis' legend below the plot, under its tick labels and axis label, in up to three columns.
+def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
+    """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
+    with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
+    under the lowest, which is ``ax``).
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
     labels are set: the gap below the axes is measured from them."""
-    handles, labels = ax.get_legend_handles_labels()
+    handles, labels = [], []
+    for each in (*also, ax):
+        more, words = each.get_legend_handles_labels()
+        handles += more
+        labels += words
+        if each is not ax and each.get_legend() is not None:
+            each.get_legend().remove()
     if not handles:
         if ax.get_legend() is not None:
             ax.get_legend().remove()
