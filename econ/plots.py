@@ -116,15 +116,14 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
         more, words = each.get_legend_handles_labels()
         handles += more
         labels += words
-        if each is not ax and each.get_legend() is not None:
-            each.get_legend().remove()
+        old = each.get_legend()
+        if old is not None and (each is not ax or not handles):
+            old.remove()
     if not handles:
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
         return
     figure = ax.get_figure()
     assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # every backend here is Agg
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here
     axes_box = ax.get_window_extent(renderer)
     under = ax.xaxis.get_tightbbox(renderer)
     gap = max(axes_box.y0 - under.y0, 0.0) if under is not None else 0.0

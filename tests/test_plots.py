@@ -97,3 +97,18 @@ def test_a_legend_below_measures_the_axis_label_and_can_be_reset() -> None:
     assert "published" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert _boxes(figure)[1].y1 < axes.y0
     plt.close(figure)
+
+
+def test_stacked_panels_share_one_legend_under_the_lowest() -> None:
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    top.plot(MONTHS, range(len(MONTHS)), label="shipped")
+    top.legend()
+    bottom.plot(MONTHS, range(len(MONTHS)), label="shortfall")
+    figure.tight_layout()
+    plots.legend_below(bottom, also=[top], columns=2)
+    assert top.get_legend() is None
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["shipped", "shortfall"]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    assert bottom.get_legend().get_window_extent(renderer).y1 < bottom.get_window_extent(renderer).y0
+    plt.close(figure)
