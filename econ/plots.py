@@ -110,7 +110,7 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
-    labels are set: the gap below the axes is measured from them."""
+    labels are set: the gap below the axes is measured from them; the figure is laid out again (tight)."""
     handles, labels = [], []
     for each in (*also, ax):
         more, words = each.get_legend_handles_labels()
@@ -132,6 +132,7 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
     )
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
               ncol=columns or min(len(handles), 3), fontsize=8, title=None, frameon=False)  # fmt: skip
+    figure.tight_layout()  # room for the legend inside the figure, above the synthetic label hung below it
 
 
 def month_axis(ax: Axes) -> None:
@@ -160,7 +161,6 @@ def _finish(
     label_synthetic(figure, dataset)
     figure.tight_layout()
     legend_below(ax)
-    figure.tight_layout()
     return figure
 
 

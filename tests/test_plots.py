@@ -110,5 +110,7 @@ def test_stacked_panels_share_one_legend_under_the_lowest() -> None:
     assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["shipped", "shortfall"]
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    assert bottom.get_legend().get_window_extent(renderer).y1 < bottom.get_window_extent(renderer).y0
+    legend = bottom.get_legend().get_window_extent(renderer)
+    assert legend.y1 < bottom.get_window_extent(renderer).y0
+    assert legend.y0 >= 0  # inside the figure: laid out again, not hanging below it over the synthetic label
     plt.close(figure)
