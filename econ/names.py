@@ -7,6 +7,11 @@ detail industries and the 2017 NAICS titles of BEA's NAICS concordance). A NAICS
 list (325180) takes the title of its longest listed prefix (32518); a code in no list is shown as it is,
 marked, so that a page never shows a blank name.
 
+HS chapters by their titles (``econ/data/hs_chapters.csv``: the 97 chapters of the HS 2022 nomenclature
+as the HTSUS spells them, with a short title beside each long one), and the USGS salient-statistics price
+series by what they price (``econ/data/usgs_price_series.csv``: the ``Price_…`` variables of the MCS 2025
+release that the minerals panel carries in its ``detail`` column, with the grade and unit USGS gives).
+
 The names are plain text: `econ.formatting.html` escapes them (as every text) on the way to a page.
 """
 
@@ -80,3 +85,56 @@ def industry(code: str, scheme: Scheme = "bea_summary") -> str:
 def labelled(code: str, scheme: Scheme = "bea_summary") -> str:
     """Title and code together, for tables where both matter: "Motor vehicles … (3361MV)"."""
     return f"{industry(code, scheme)} ({code})"
+
+
+@cache
+def _hs_chapters() -> dict[str, tuple[str, str]]:
+    with open(DATA / "hs_chapters.csv", encoding="utf-8", newline="") as handle:
+        return {row["chapter"]: (row["title"], row["short_title"]) for row in csv.DictReader(handle)}
+
+
+def hs_chapter_title(code: str | int, *, short: bool = True) -> str:
+    """The title of an HS chapter (85 → "Electrical machinery and equipment"; the official title with
+    ``short=False``); a chapter in no list as "HS chapter 98"."""
+    text = str(code).strip()
+    key = text.zfill(2) if text.isdigit() else text
+    found = _hs_chapters().get(key)
+    if found is None:
+        return f"HS chapter {text}"
+    return found[1] if short else found[0]
+
+
+def hs_chapter(code: str | int, *, short: bool = True) -> str:
+    """An HS chapter as a label: its number, then its title ("85 Electrical machinery and equipment");
+    a chapter in no list as "HS chapter 98"."""
+    text = str(code).strip()
+    key = text.zfill(2) if text.isdigit() else text
+    if key not in _hs_chapters():
+        return f"HS chapter {text}"
+    return f"{key} {hs_chapter_title(key, short=short)}"
+
+
+# the units the price series come in, as a table header writes them
+_PRICE_UNITS = {
+    "dollars per kilogram": "$/kg",
+    "dollars per pound": "$/lb",
+    "dollars per gram": "$/g",
+    "dollars per metric ton": "$/t",
+}
+
+
+@cache
+def _usgs_price_series() -> dict[tuple[str, str], tuple[str, str]]:
+    with open(DATA / "usgs_price_series.csv", encoding="utf-8", newline="") as handle:
+        return {(row["commodity"], row["code"]): (row["name"], row["unit"]) for row in csv.DictReader(handle)}
+
+
+def usgs_price_series(commodity: str, code: str) -> str:
+    """A USGS salient-statistics price series by what it prices and its unit ("rare earths",
+    "Price_Dy2O3_dkg" → "dysprosium oxide, $/kg"); a series the list does not know as the commodity and
+    the code ("rare earths (USGS series Price_Sm2O3_dkg)"), never the bare code."""
+    found = _usgs_price_series().get((commodity.strip().lower(), code.strip()))
+    if found is None:
+        return f"{commodity} (USGS series {code})"
+    name, unit = found
+    return f"{name}, {_PRICE_UNITS.get(unit, unit)}"

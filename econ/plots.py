@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.transforms as transforms
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -86,9 +87,9 @@ def _alt_text_for_every_figure() -> None:
 def label_synthetic(figure: Figure, dataset: str) -> None:
     """Stamp a figure made from the demo world so that it is never mistaken for real statistics."""
     if dataset == "demo":
-        figure.text(
-            0.995, 0.01, SYNTHETIC_LABEL, ha="right", va="bottom", fontsize=8, color="#c0504d", alpha=0.9
-        )
+        # hung below the figure's bottom edge (the saved image grows to hold it), so that a legend set
+        # below the plot never runs into it
+        figure.text(0.995, 0.0, SYNTHETIC_LABEL, ha="right", va="top", fontsize=8, color="#c0504d", alpha=0.9)
 
 
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
@@ -102,20 +103,64 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
                     rotation=90, va="top", ha="left", color="#595959")  # fmt: skip
 
 
+def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
+    """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
+    with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
+    under the lowest, which is ``ax``).
+
+    Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
+    top left corner), and "best" placement moves it about from page to page. Call it once the axis'
+    labels are set: the gap below the axes is measured from them; the figure is laid out again (tight)."""
+    handles, labels = [], []
+    for each in (*also, ax):
+        more, words = each.get_legend_handles_labels()
+        handles += more
+        labels += words
+        old = each.get_legend()
+        if old is not None and (each is not ax or not handles):
+            old.remove()
+    if not handles:
+        return
+    figure = ax.get_figure()
+    assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here
+    axes_box = ax.get_window_extent(renderer)
+    under = ax.xaxis.get_tightbbox(renderer)
+    gap = max(axes_box.y0 - under.y0, 0.0) if under is not None else 0.0
+    below = transforms.offset_copy(
+        ax.transAxes, fig=figure, y=-(gap * 72.0 / figure.dpi + 4.0), units="points"
+    )
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+              ncol=columns or min(len(handles), 3), fontsize=8, title=None, frameon=False)  # fmt: skip
+    figure.tight_layout()  # room for the legend inside the figure, above the synthetic label hung below it
+
+
+def month_axis(ax: Axes) -> None:
+    """Dates on the horizontal axis as short months and years ("Feb", "2025"), so that a year of monthly
+    points does not print a row of overlapping "2025-02" labels."""
+    locator = mdates.AutoDateLocator(maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def percent_axis(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
     """Format an axis holding fractions as percentages."""
     formatter = PercentFormatter(1.0, decimals=decimals)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
-def _finish(figure: Figure, ax: Axes, *, title: str, ylabel: str, dataset: str, milestones: bool) -> Figure:
-    """The common ending of every rate chart: percent axis, titles, milestones, the synthetic label."""
+def _finish(
+    figure: Figure, ax: Axes, *, title: str, ylabel: str, dataset: str, milestones: bool, xlabel: str = ""
+) -> Figure:
+    """The common ending of every rate chart: percent axis, titles, milestones, the legend below the
+    plot, the synthetic label."""
     percent_axis(ax)
-    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     if milestones:
         mark_milestones(ax)
     label_synthetic(figure, dataset)
     figure.tight_layout()
+    legend_below(ax)
     return figure
 
 
@@ -125,7 +170,6 @@ def rate_lines(
     """Lines of rates over time, one per `hue`, with the policy milestones marked."""
     figure, ax = plt.subplots()
     sns.lineplot(data=frame, x=x, y=y, hue=hue, ax=ax, linewidth=1.8)
-    ax.legend(loc="upper left", title=None, fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
@@ -138,11 +182,12 @@ def rate_bars(
     title: str,
     dataset: str,
     ylabel: str = "duty rate",
+    xlabel: str = "",
 ) -> Figure:
     """Bars of rates by category (for example HS chapter)."""
     figure, ax = plt.subplots()
     sns.barplot(data=frame, x=x, y=y, hue=hue, ax=ax)
-    return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=False)
+    return _finish(figure, ax, title=title, ylabel=ylabel, xlabel=xlabel, dataset=dataset, milestones=False)
 
 
 def layer_areas(
@@ -152,7 +197,6 @@ def layer_areas(
     figure, ax = plt.subplots()
     present = [layer for layer in layers if layer in frame.columns and frame[layer].abs().sum() > 0]
     ax.stackplot(frame[x], *(frame[layer] for layer in present), labels=present, alpha=0.85)
-    ax.legend(loc="upper left", fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 
@@ -175,7 +219,6 @@ def published_comparison(
         if len(points):
             ax.scatter(points["date"], points["average"], color=colour, edgecolor="black", zorder=3,
                        s=36, label=f"{key} (published)")  # fmt: skip
-    ax.legend(loc="upper left", fontsize=8)
     return _finish(figure, ax, title=title, ylabel=ylabel, dataset=dataset, milestones=True)
 
 

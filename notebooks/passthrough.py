@@ -432,7 +432,8 @@ if design is not None:
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel("log imports vs July 2024 – January 2025")
     ax.set_title("Imports from China relative to other partners, by month")
-    ax.legend(frameon=False)
+    plots.month_axis(ax)
+    plots.legend_below(ax)
     plots.label_synthetic(figure, dataset)
     display(
         plots.show(

@@ -377,14 +377,12 @@ if magnet_path is not None and magnet_path["other_index"].notna().any():
     top.plot(period, magnet_path["other_index"], marker=".", label="US magnet imports from others / base")
 top.axhline(1.0, color="grey", linewidth=0.8)
 top.set_ylabel("index, baseline = 1")
-top.legend(fontsize=8, loc="lower right")
 for name, series in observed.items():
     bottom.plot(series.index, series, marker="o", label=f"observed: {page.ECONOMY_NAMES[name].lower()}")
 bottom.plot(hypothesis.index, hypothesis["shortfall"], "k--",
             label=f"hypothesis: {formatting.quantity(restriction, 'percent', decimals=0)} of China's "
             "rare-earth supply withheld")  # fmt: skip
 bottom.set_ylabel("share of normal use missing")
-bottom.legend(fontsize=8, loc="upper left")
 events = shock.control_events()
 events = events[(events["date"] >= period[0]) & (events["date"] <= period[-1] + pd.offsets.MonthEnd(0))]
 for _, event in events.iterrows():
@@ -394,6 +392,7 @@ for _, event in events.iterrows():
                  rotation=90, fontsize=7, va="top", ha="right")  # fmt: skip
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
+plots.legend_below(bottom, also=[top], columns=2)
 drawn = pd.DataFrame(
     {"to_us": to_us["index"], "to_world": to_world["index"], "hypothesis": hypothesis["shortfall"]}
 )
@@ -483,7 +482,7 @@ display(
             "status": tables.Column("Status", "text"),
         },
         name="prices",
-        note="2024 base: " + "; ".join(sorted(set(prices["base_basis"]))) + ".",
+        note=shock.price_base_note(prices),
     )
 )
 
@@ -541,9 +540,9 @@ ax.set_yscale("symlog", linthresh=1e-4)
 ax.set_ylim(bottom=0)
 ax.set_xlabel("elasticity of substitution σ")
 ax.set_ylabel(f"real GDP lost, {start} to {end}, % of a year's GDP")
-ax.legend(fontsize=8)
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
+plots.legend_below(ax)
 display(
     plots.show(
         fig,
@@ -604,8 +603,8 @@ for column, style, label in (
 ):
     ax.plot(tracker.index, tracker[column], style, label=label)
 ax.set_ylabel("tonnes a month")
-ax.legend(fontsize=8)
 plt.tight_layout()  # China's customs figures (press), not the demo world: no synthetic label
+plots.legend_below(ax)
 display(
     plots.show(
         fig,

@@ -137,7 +137,7 @@ piie = piie[(piie["direction"] == "US on China") & (piie["date"] >= start) & (pi
 if partner == "5700":
     figure.axes[0].scatter(piie["date"], piie["average"], color="black", zorder=3, s=30,
                            label="US on China, statutory average (PIIE, published)")  # fmt: skip
-    figure.axes[0].legend(loc="upper left", fontsize=8)
+    plots.legend_below(figure.axes[0])
 display(
     plots.show(
         figure,
@@ -199,7 +199,7 @@ by_group = pd.DataFrame(
     }
 )
 industry_names = {} if hs10 else views.naics_names(window)
-by_group.index = [f"HS chapter {code}" if hs10 else industry_names[code] for code in by_group.index]
+by_group.index = [names.hs_chapter(code) if hs10 else industry_names[code] for code in by_group.index]
 by_group.index.name = "HS chapter" if hs10 else "Industry (NAICS)"
 top = tables.top_n(by_group, by="value", n=12, order="largest")
 top["collected_rate"] = top["duty"] / top["value"].where(top["value"] > 0)
@@ -225,12 +225,12 @@ bars_long = bars.melt(id_vars=["industry"], value_vars=["collected_rate", "other
 bars_long["partners"] = bars_long["partners"].map({"collected_rate": name, "others_rate": "Other partners"})
 figure = plots.rate_bars(
     bars_long, x="rate", y="industry", hue="partners", dataset=dataset, ylabel="",
+    xlabel="collected duty rate (%)",
     title=f"Collected duty rate by {'HS chapter' if hs10 else 'industry'}, {year}",
 )  # fmt: skip
 figure.axes[0].xaxis.set_major_formatter(figure.axes[0].yaxis.get_major_formatter())
 figure.axes[0].yaxis.set_major_formatter(plots.plt.matplotlib.ticker.ScalarFormatter())
 figure.axes[0].set_yticks(range(len(bars)), bars["industry"])
-figure.axes[0].set_xlabel("collected duty rate (%)")
 figure.tight_layout()
 display(
     plots.show(

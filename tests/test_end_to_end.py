@@ -168,6 +168,16 @@ def test_report_is_self_contained_and_says_synthetic(home: Path) -> None:
     assert "Provenance" in page or "provenance" in page
 
 
+def test_the_timeline_names_hs_chapters_by_their_titles(home: Path) -> None:
+    page = (home / "reports" / "tariff_timeline.html").read_text(encoding="utf-8")
+    table = re.search(
+        r"<table[^>]*>(?:(?!</table>).)*?Imports from China(?:(?!</table>).)*</table>", page, re.S
+    )
+    assert table, "the by-chapter table"
+    assert "85 Electrical machinery and equipment" in table.group(0)
+    assert not re.search(r"HS chapter \d", re.sub(r"<[^>]+>", " ", page))  # every chapter has its title
+
+
 def test_headline_figures_match_the_calibration(home: Path) -> None:
     record = json.loads((home / "reports" / "tariff_timeline.json").read_text())
     figures = {name: figure["value"] for name, figure in record["headline"].items()}  # each with its unit

@@ -56,3 +56,61 @@ def test_empty_layers_are_left_out_of_the_legend() -> None:
     legend = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert legend == ["mfn", "section301"]
     plt.close(figure)
+
+
+def _boxes(figure: plt.Figure) -> tuple[object, object, list[object]]:
+    """The drawn boxes of the first axes, its legend and its milestone labels (display coordinates)."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axis = figure.axes[0]
+    legend = axis.get_legend()
+    assert legend is not None
+    texts = [text.get_window_extent(renderer) for text in axis.texts]
+    return axis.get_window_extent(renderer), legend.get_window_extent(renderer), texts
+
+
+@pytest.mark.parametrize("dataset", ["demo", "real"])
+def test_legends_sit_below_the_plot_clear_of_its_labels(dataset: str) -> None:
+    charts = _charts(dataset)
+    plt.close(charts.pop(1))  # bars without hue have no legend
+    for figure in charts:
+        axes, legend, milestones = _boxes(figure)
+        assert legend.y1 < axes.y0  # below the plot, not over the lines or the first events' labels
+        assert not any(legend.overlaps(box) for box in milestones)
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        ticks = figure.axes[0].xaxis.get_tightbbox(renderer)
+        assert legend.y1 <= ticks.y0 + 0.5  # under the dates, not over them
+        for text in figure.texts:  # the synthetic label
+            assert not legend.overlaps(text.get_window_extent(renderer))
+        plt.close(figure)
+
+
+def test_a_legend_below_measures_the_axis_label_and_can_be_reset() -> None:
+    figure = plots.rate_bars(
+        SERIES.tail(8), x="rate", y="who", hue="month", title="t", dataset="real", xlabel="collected rate (%)"
+    )
+    axes, legend, _ = _boxes(figure)
+    label = figure.axes[0].xaxis.label.get_window_extent(figure.canvas.get_renderer())  # type: ignore[attr-defined]
+    assert legend.y1 < label.y0 and legend.y1 < axes.y0
+    figure.axes[0].scatter([0.1], [0], label="published")
+    plots.legend_below(figure.axes[0])  # a series added after: the legend holds it, still below
+    assert "published" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert _boxes(figure)[1].y1 < axes.y0
+    plt.close(figure)
+
+
+def test_stacked_panels_share_one_legend_under_the_lowest() -> None:
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    top.plot(MONTHS, range(len(MONTHS)), label="shipped")
+    top.legend()
+    bottom.plot(MONTHS, range(len(MONTHS)), label="shortfall")
+    figure.tight_layout()
+    plots.legend_below(bottom, also=[top], columns=2)
+    assert top.get_legend() is None
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["shipped", "shortfall"]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    legend = bottom.get_legend().get_window_extent(renderer)
+    assert legend.y1 < bottom.get_window_extent(renderer).y0
+    assert legend.y0 >= 0  # inside the figure: laid out again, not hanging below it over the synthetic label
+    plt.close(figure)

@@ -106,6 +106,101 @@ def test_every_compiled_name_carries_its_source():
         assert not frame.duplicated([c for c in ("scheme", "code") if c in frame.columns]).any(), file
 
 
+def test_hs_chapters_by_number_and_title():
+    assert names.hs_chapter(85) == "85 Electrical machinery and equipment"
+    assert names.hs_chapter("8") == "08 Fruit and nuts"
+    assert names.hs_chapter("28") == "28 Inorganic chemicals, rare-earth compounds"
+    assert names.hs_chapter_title("85", short=False).startswith(
+        "Electrical machinery and equipment and parts"
+    )
+    assert names.hs_chapter_title("01") == "Live animals"
+    assert names.hs_chapter("AB") == "HS chapter AB"  # never a blank label
+
+
+def test_the_hs_chapter_list_is_whole_and_sourced():
+    frame = pd.read_csv(names.DATA / "hs_chapters.csv", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["chapter", "title", "short_title", "source"]
+    assert frame["chapter"].tolist() == [f"{n:02d}" for n in range(1, 100)]  # 97 HS chapters, 98–99 US
+    assert frame["source"].str.contains("Harmonized System 2022").sum() == 97
+    assert (frame["title"].str.len() > 0).all() and (frame["short_title"].str.len().between(1, 42)).all()
+    assert (frame["short_title"].str.len() <= frame["title"].str.len()).all()
+
+
+# words every chapter uses; a title must share one of its own words with its chapter's headings
+_GENERIC = {"other", "parts", "thereof", "articles", "their", "similar", "kind", "specified", "included",
+            "elsewhere", "certain", "products", "accessories", "such", "made", "whether", "containing", "and",
+            "the", "for", "not", "all", "any", "its", "than"}  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in re.findall(r"[a-z]{3,}", text.lower()) if word not in _GENERIC}
+
+
+@pytest.mark.real_data
+def test_hs_chapter_titles_agree_with_the_hts_headings(shared_data):
+    hts = pd.read_csv(shared_data / "hts" / "hts_2025_basic_edition.csv", dtype=str, keep_default_na=False,
+                      encoding="utf-8-sig")  # fmt: skip
+    numbered = hts[hts["HTS Number"].str.match(r"\d{4}")]
+    # the headings' descriptions (chapters 98 and 99 number no bare headings: all their lines')
+    chapter = numbered["HTS Number"].str[:2]
+    headings = numbered[numbered["HTS Number"].str.fullmatch(r"\d{4}") | chapter.isin(["98", "99"])]
+    by_chapter = headings.groupby(headings["HTS Number"].str[:2])["Description"].agg(" ".join)
+    titles = pd.read_csv(names.DATA / "hs_chapters.csv", dtype=str, keep_default_na=False).set_index(
+        "chapter"
+    )
+    assert set(by_chapter.index) == set(titles.index) - {"77"}  # 77 is reserved in the HS
+    apart = [c for c in by_chapter.index if not _stems(titles.loc[c, "title"]) & _stems(by_chapter[c])]
+    assert apart == ["96"]  # "Miscellaneous manufactured articles" names no good of its own
+
+
+def test_usgs_price_series_by_name_and_unit():
+    assert names.usgs_price_series("rare earths", "Price_Dy2O3_dkg") == "dysprosium oxide, $/kg"
+    assert names.usgs_price_series("antimony", "Price_Metal_dlb") == "antimony metal, $/lb"
+    assert names.usgs_price_series("germanium", "Price_Metal_dkg") == "germanium metal, $/kg"  # by commodity
+    assert (
+        names.usgs_price_series("rare earths", "Price_Sm2O3_dkg")
+        == "rare earths (USGS series Price_Sm2O3_dkg)"
+    )
+
+
+def test_usgs_price_units_agree_with_the_code_suffix():
+    from econ.sources import usgs
+
+    frame = pd.read_csv(names.DATA / "usgs_price_series.csv", dtype=str, keep_default_na=False)
+    assert (frame["source"].str.len() > 0).all() and not frame.duplicated(["commodity", "code"]).any()
+    suffix_unit = frame["code"].str.rsplit("_", n=1).str[1].map(usgs._UNIT_SUFFIX)
+    assert (suffix_unit == frame["unit"]).all()
+
+
+@pytest.mark.real_data
+def test_every_usgs_price_series_in_the_samples_has_a_name(shared_data):
+    from econ.panel.minerals import minerals_panel
+    from econ.sources import usgs
+
+    frames = [usgs.read(path) for path in sorted((shared_data / "usgs").glob("mcs2025-*_salient.csv"))]
+    panel = minerals_panel(frames)
+    prices = panel[panel["measure"] == "price"][["commodity", "detail"]].drop_duplicates()
+    assert len(prices) >= 20
+    unnamed = [
+        f"{c} {d}"
+        for c, d in prices.itertuples(index=False)
+        if "USGS series" in names.usgs_price_series(c, d)
+    ]
+    assert unnamed == []
+
+
+def test_the_rare_earth_price_note_names_series_not_codes():
+    from econ.models.rare_earths import shock
+
+    minerals = pd.DataFrame(
+        {"commodity": ["rare earths"], "detail": ["Price_Dy2O3_dkg"], "year": [2024], "value": [250.0]}
+    )
+    note = shock.price_base_note(shock.price_index(minerals))
+    assert "dysprosium oxide, $/kg, 2024 (USGS salient statistics" in note
+    assert "terbium oxide, $/kg, 2024" in note  # not in this panel: the package's table, named alike
+    assert "Price_" not in note and "rare_earth_prices" not in note
+
+
 # --------------------------------------------------------------------------- top-N tables
 
 

@@ -29,6 +29,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from econ import names
 from econ.errors import ParameterError
 from econ.models.rare_earths import facts
 
@@ -219,11 +220,18 @@ _USGS_PRICE = {"dysprosium oxide": "Price_Dy2O3_dkg", "terbium oxide": "Price_Tb
 def price_index(minerals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dy and Tb oxide by market and period (`rare_earth_prices`): ``low``, ``high``, ``mid`` and ``ratio``,
     the mid over the 2024 US average — from the minerals panel (USGS salient prices) when given and present
-    there, else the table's 2024 row — and the ``base_basis`` saying which."""
+    there, else the table's 2024 row — and the ``base_basis`` saying which, in words (the series by name
+    and unit, `econ.names.usgs_price_series`)."""
     prices = facts.table("rare_earth_prices")
     prices["mid"] = (prices["low"] + prices["high"]) / 2.0
     base = prices[prices["period"] == "2024"].set_index("product")["mid"]
-    basis = pd.Series("rare_earth_prices 2024", index=base.index)
+    # the table's 2024 rows are the same USGS series, copied from MCS 2025's text
+    basis = pd.Series(
+        {
+            product: f"{names.usgs_price_series('rare earths', variable)}, 2024 (USGS MCS 2025 as published)"
+            for product, variable in _USGS_PRICE.items()
+        }
+    ).reindex(base.index)
     if minerals is not None:
         for product, variable in _USGS_PRICE.items():
             found = minerals[
@@ -231,7 +239,14 @@ def price_index(minerals: pd.DataFrame | None = None) -> pd.DataFrame:
             ]
             if len(found):
                 base[product] = float(found["value"].iloc[0])
-                basis[product] = f"minerals panel: {variable} 2024"
+                series = names.usgs_price_series(str(found["commodity"].iloc[0]), variable)
+                basis[product] = f"{series}, 2024 (USGS salient statistics, minerals panel)"
     prices["ratio"] = prices["mid"] / prices["product"].map(base)
     prices["base_basis"] = prices["product"].map(basis)
     return prices
+
+
+def price_base_note(prices: pd.DataFrame) -> str:
+    """The note under the price table saying where each 2024 base came from (`price_index`'s
+    ``base_basis``), one clause per series."""
+    return "2024 base: " + "; ".join(sorted(set(prices["base_basis"]))) + "."
