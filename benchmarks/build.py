@@ -1,6 +1,6 @@
 """Benchmark of `econ build`: time and peak memory at two scales of the demo world, beside the same work done
-in memory with plain pandas (every Census file read into one frame, the imports panel made in one go —
-what `econ build` did before it streamed).
+in memory (every Census file through the careful reader into one pandas frame, the imports panel made in
+one call — what `econ build` did before it streamed and before DuckDB read its files).
 
     .venv/bin/python benchmarks/build.py                    # scales 1 and 4, one run each
     .venv/bin/python benchmarks/build.py --scales 1 10      # the issue's scale 10 (about 8M import rows)
@@ -9,15 +9,15 @@ what `econ build` did before it streamed).
 `--rows` is the size of a full pull (all partners × HS10 × month, 2017–2026): the scale-4 demo world's
 import files copied, each copy's countries given other Census codes (and " COPY k" after their names),
 until there are that many import rows — about 9 GB of API JSON, the groupings and totals included, as
-the real pull would be. Plain pandas in memory would need some 38 GB there (2.9 GB at 3.1M rows), more
+the real pull would be. The in-memory way would need some 38 GB there (2.9 GB at 3.1M rows), more
 than this machine has, so at that size `econ build` runs alone; its two ways (`--jobs 1` and the
 `--jobs` given) are compared instead.
 
 Each scale's demo world is written once into a temporary ECON_HOME (not timed); then each way of building
-runs in its own process, so its peak resident memory is its own (`resource.getrusage` of the child). The
-two ways must give the same imports panel: the benchmark checks it. The comparison favours pandas on time:
-`econ build` makes every panel (imports, exports, industries, tariff lines, coverage), the pandas child the
-imports panel alone; peak memory is the measure the streaming build is for.
+runs in its own process, its peak memory the sum of its and its workers' resident memory, sampled every
+0.1 s. The two ways must give the same imports panel: the benchmark checks it. The comparison favours
+the in-memory way on time: `econ build` makes every panel (imports, exports, industries, tariff lines,
+coverage), the in-memory child the imports panel alone; peak memory is what the streaming build is for.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def main() -> int:
             out = home / "in_memory.parquet"
             # Each way in a fresh interpreter, measured on its own.
             streaming = _child([*econ, "build", "--force"], home)
-            pandas_way = _child(
+            in_memory_way = _child(
                 [sys.executable, __file__, IN_MEMORY, "--home", scratch, "--out", str(out)], home
             )
             os.environ["ECON_HOME"] = scratch
@@ -188,11 +188,11 @@ def main() -> int:
             rows = len(built)
             for way, (seconds, peak) in (
                 ("econ build, every panel", streaming),
-                ("pandas, imports only", pandas_way),
+                ("in memory, imports only", in_memory_way),
             ):
                 print(f"{scale:>6g} {rows:>12,} {way:<24} {seconds:>8.1f} {peak:>8.2f}")
-            print(f"{'':>6} {'':>12} {'ratio (econ / pandas)':<24} "
-                  f"{streaming[0] / pandas_way[0]:>8.2f} {streaming[1] / pandas_way[1]:>8.2f}"
+            print(f"{'':>6} {'':>12} {'ratio (econ / in memory)':<24} "
+                  f"{streaming[0] / in_memory_way[0]:>8.2f} {streaming[1] / in_memory_way[1]:>8.2f}"
                   f"   same imports panel: {same}")  # fmt: skip
     return 0
 

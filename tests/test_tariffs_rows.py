@@ -118,6 +118,19 @@ def panel(rng: np.random.Generator, n: int, time: str) -> pd.DataFrame:
     )
 
 
+def spy_on_rows(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Every call of the compiled row pass through the engine: its inputs and its outputs, in a list."""
+    seen: list[tuple] = []
+
+    def spy(codes, partners, ticks, tables, *, layer_dtype=np.float64):  # type: ignore[no-untyped-def]
+        out = evaluate_rows(codes, partners, ticks, tables, layer_dtype=layer_dtype)
+        seen.append((codes, partners, ticks, tables, out))
+        return out
+
+    monkeypatch.setattr(engine_module, "evaluate_rows", spy)
+    return seen
+
+
 @pytest.mark.parametrize(
     ("time", "options"),
     [
@@ -140,14 +153,7 @@ def test_row_loop_equals_the_numpy_lookups(
         kwargs["ave"] = pd.DataFrame(
             {"hs10": frame["hs10"], "partner": frame["partner"], "year": years, "mfn_ave": 0.031}
         ).drop_duplicates(["hs10", "partner", "year"])
-    seen: list[tuple] = []
-
-    def spy(codes, partners, ticks, tables, *, layer_dtype=np.float64):  # type: ignore[no-untyped-def]
-        out = evaluate_rows(codes, partners, ticks, tables, layer_dtype=layer_dtype)
-        seen.append((codes, partners, ticks, tables, out))
-        return out
-
-    monkeypatch.setattr(engine_module, "evaluate_rows", spy)
+    seen = spy_on_rows(monkeypatch)
     call = schedule.monthly_rates if time == "month" else schedule.rates
     call(frame, **kwargs)
     (codes, partners, ticks, tables, out) = seen[0]
@@ -179,14 +185,7 @@ def test_days_found_for_any_time_of_day_and_before_1970(
     ]
     when = pd.to_datetime(days, format="ISO8601")
     frame = pd.DataFrame({"hs8": "95030000", "partner": "5700", "date": when})
-    seen: list[tuple] = []
-
-    def spy(codes, partners, ticks, tables, *, layer_dtype=np.float64):  # type: ignore[no-untyped-def]
-        out = evaluate_rows(codes, partners, ticks, tables, layer_dtype=layer_dtype)
-        seen.append((codes, partners, ticks, tables, out))
-        return out
-
-    monkeypatch.setattr(engine_module, "evaluate_rows", spy)
+    seen = spy_on_rows(monkeypatch)
     for column in (frame["date"], frame["date"].astype("datetime64[s]")):
         seen.clear()
         out = schedule.rates(frame.assign(date=column))

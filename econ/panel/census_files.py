@@ -56,7 +56,7 @@ class CensusRows:
 
     The rows themselves are not held here: each file's rows go to one Parquet part in a scratch folder as
     soon as it is read (so a build's memory follows its largest file, not its dataset), and `rows` or
-    `scan` read them back — one panel, or one year of one panel, at a time.
+    `scan` read them back — one panel at a time (imports: one year, a chunk of lines at a time).
     """
 
     parts: dict[str, list[Path]] = field(default_factory=dict)
@@ -65,10 +65,13 @@ class CensusRows:
     filled: list[str] = field(default_factory=list)
     """Rows placed by their country name (no CTY_CODE): said in the build's notes, not problems."""
     """Files with no rows, rows no panel takes: one line each, for the manifest and the screen."""
-    files: dict[str, list[str]] = field(default_factory=dict)
-    """Panel → the files it was built from."""
     raw: dict[str, dict[str, Path]] = field(default_factory=dict)
-    """Panel → ``source_file`` → the raw file."""
+    """Panel → the files it was built from: ``source_file`` (their label) → the raw file."""
+
+    @property
+    def files(self) -> dict[str, list[str]]:
+        """Panel → the labels of the files it was built from, in order."""
+        return {panel: list(sources) for panel, sources in self.raw.items()}
 
     def __contains__(self, panel: str) -> bool:
         return panel in self.parts
@@ -77,12 +80,9 @@ class CensusRows:
         """The rows of `panel`, lazily (polars), for aggregates over a dataset larger than memory."""
         return pl.scan_parquet(self.parts[panel])
 
-    def rows(self, panel: str, *, year: int | None = None) -> pd.DataFrame:
-        """The rows of `panel` (of one `year` of it), as the readers gave them, suffixes removed."""
-        frame = self.scan(panel)
-        if year is not None:
-            frame = frame.filter(pl.col("period").dt.year() == year)
-        return frame.collect().to_pandas()
+    def rows(self, panel: str) -> pd.DataFrame:
+        """The rows of `panel`, as the readers gave them, suffixes removed."""
+        return self.scan(panel).collect().to_pandas()
 
     def sources(self, panel: str) -> dict[str, Path]:
         """The raw file behind each ``source_file`` of `panel` (to re-read one the careful way)."""
@@ -244,14 +244,13 @@ def read_census_files(
         ]
     else:
         results = list(executor.map(read_file_part, files, names, stems))
-    for result in results:
+    for path, result in zip(files, results, strict=True):
         found.filled.extend(result.filled)
         found.problems.extend(result.problems)
         if result.kind is None or result.part is None:
             continue
         found.parts.setdefault(result.kind, []).append(result.part)
-        found.files.setdefault(result.kind, []).append(result.name)
-        found.raw.setdefault(result.kind, {})[result.name] = files[names.index(result.name)]
+        found.raw.setdefault(result.kind, {})[result.name] = path
     for panel in found.parts:
         if panel != "imports":  # imports are checked a year at a time, as each year is built
             refuse_duplicate_rows(found.scan(panel), panel, files=found.sources(panel))

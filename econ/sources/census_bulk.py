@@ -69,11 +69,11 @@ def read_rows(path: Path, *, source_file: str, threads: int = 1) -> BulkRows | N
     if commodity is None or "CTY_CODE" not in first or "time" not in first:
         return None
     reader_columns = ["commodity", "partner", "partner_name", "period"]
-    labels: list[tuple[str, str, bool]] = [  # (output name, SQL, is a value)
-        ("commodity", f"j[{first[commodity]}]", False),
-        ("partner", f"j[{first['CTY_CODE']}]", False),
-        ("partner_name", f"j[{first['CTY_NAME']}]" if "CTY_NAME" in first else "NULL::VARCHAR", False),
-        ("period", f"j[{first['time']}]", False),
+    labels: list[tuple[str, str]] = [  # (output name, SQL)
+        ("commodity", f"j[{first[commodity]}]"),
+        ("partner", f"j[{first['CTY_CODE']}]"),
+        ("partner_name", f"j[{first['CTY_NAME']}]" if "CTY_NAME" in first else "NULL::VARCHAR"),
+        ("period", f"j[{first['time']}]"),
     ]
     skip = {commodity, "CTY_CODE", "CTY_NAME", "time", "YEAR", "MONTH"}
     monthly = any(_NUMERIC.match(name) and name.endswith("_MO") for name in first)
@@ -85,10 +85,10 @@ def read_rows(path: Path, *, source_file: str, threads: int = 1) -> BulkRows | N
         if monthly and _NUMERIC.match(name) and name.endswith("_YR"):
             continue  # a monthly file's year-to-date values: the panel is monthly (as the careful way)
         if _NUMERIC.match(name):
-            labels.append((label, f"TRY_CAST(NULLIF(trim(j[{position}]), '') AS DOUBLE)", True))
+            labels.append((label, f"TRY_CAST(NULLIF(trim(j[{position}]), '') AS DOUBLE)"))
         else:
-            labels.append((label, f"j[{position}]", False))
-    if len({label for label, _, _ in labels}) != len(labels):
+            labels.append((label, f"j[{position}]"))
+    if len({label for label, _ in labels}) != len(labels):
         return None  # CON_VAL_MO beside CON_VAL_YR: one name after the suffixes go; the careful way
     not_numbers = " OR ".join(
         f"(j[{first[name]}] IS NOT NULL AND trim(j[{first[name]}]) <> '' AND "
@@ -96,7 +96,7 @@ def read_rows(path: Path, *, source_file: str, threads: int = 1) -> BulkRows | N
         for name in first
         if name not in skip and _NUMERIC.match(name)
     )
-    select = ", ".join(f"{sql} AS {_identifier(label)}" for label, sql, _ in labels)
+    select = ", ".join(f"{sql} AS {_identifier(label)}" for label, sql in labels)
     # One pass over the file: every row with its width and whether a value cell is not a number; the
     # header is row 0 (DuckDB keeps the file's order) and is checked and dropped here.
     query = (

@@ -131,7 +131,6 @@ def ad_valorem_equivalents(panel: pd.DataFrame, lines: pd.DataFrame) -> pd.DataF
             "value": panel["value"].iloc[rows].to_numpy(dtype=float),
             "quantity": panel["quantity"].iloc[rows].to_numpy(dtype=float),
             "unit": panel["quantity_unit"].iloc[rows].astype(str).str.upper().to_numpy(dtype=object),
-            "text": texts,
         }
     )
     amount = np.array([specific[t].specific_amount or 0.0 for t in distinct])[text_code]
