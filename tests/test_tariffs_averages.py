@@ -96,8 +96,11 @@ def test_average_tariff_by_industry_with_shares(schedule: Schedule) -> None:
 def test_china_average_on_us_goods(schedule: Schedule) -> None:
     weights = pd.DataFrame({"hs8": ["12019000", "95030000"], "partner": CHINA, "value": [1.0, 1.0]})
     got = average_tariff(schedule, weights, dates=["2025-04-12", "2025-05-14"], flow="exports")
-    # Soybeans: 2018 list 25% + 2019 list 2.5% + March 2025 10% + the all-goods rate; toys: all-goods only.
-    np.testing.assert_allclose(got["total"], [(0.375 + 1.25 + 1.25) / 2, (0.375 + 0.10 + 0.10) / 2])
+    # Soybeans: 2018 list 25% + 2019 list 2.5% + March 2025 10% + the all-goods rate; toys: the $60B list
+    # at 25% (annex 1 of 2019) + the all-goods rate.
+    np.testing.assert_allclose(
+        got["total"], [(0.375 + 1.25 + 0.25 + 1.25) / 2, (0.375 + 0.10 + 0.25 + 0.10) / 2]
+    )
     np.testing.assert_allclose(got["total"], got["china_retaliation"])
 
 
@@ -128,9 +131,9 @@ def test_from_hts_reads_mfn_and_chapter99(fixtures) -> None:
     got = schedule.rates(frame)
     np.testing.assert_allclose(got["mfn"], [0.034, 0.034, 0.0, 0.05, 0.0])
     np.testing.assert_allclose(got["section301"], [0.25, 0.075, 0.25, 0.25, 0.0])
-    # EV batteries (HS10) are Section 232 auto parts from 2025-05-03, rare earths are in Annex II: both
-    # exempt from the reciprocal duty.
-    np.testing.assert_allclose(got["section232"], [0.25, 0.0, 0.0, 0.0, 0.0])
+    # Lithium-ion batteries are Section 232 auto parts from 2025-05-03 (note 33(g) names 8507.60 whole, as
+    # compiled), rare earths are in Annex II: both exempt from the reciprocal duty.
+    np.testing.assert_allclose(got["section232"], [0.25, 0.25, 0.0, 0.0, 0.0])
     # Lithium-ion batteries (8507.60) are on the compiled Annex II list too.
     np.testing.assert_allclose(got["ieepa_reciprocal"], [0.0, 0.0, 0.10, 0.0, 0.10])
     assert schedule.non_ad_valorem_lines == 1  # wine: 6.3¢/liter

@@ -48,6 +48,16 @@ PRODUCTS: dict[str, tuple[str, list[str], float]] = {
     "ev": ("87038000", [L1], 0.025),  # electric cars: 2024 review 100% (China)
     "chip": ("85423100", [L1], 0.0),  # processors: 2024 review step of 2025-01-01 50% (China)
     "pharma": ("30049092", [], 0.0),  # medicaments: Annex II, Section 122 Annex I
+    "auto_part": ("87089968", [], 0.025),  # other motor-vehicle parts 8708.99.68: in note 33(g)
+    "auto_part_other": ("87089981", [], 0.025),  # 8708.99.81: not in note 33(g)
+    "wheel_hub": ("87089941", [], 0.0),  # wheel hubs for tractors: truck parts of note 38
+    "cast_iron_pipe": ("73030000", [], 0.0),  # not in Proclamation 10896's Annex I
+    "steel_structure": ("73089095", [], 0.0),  # structures of steel: Proclamation 10896 Annex I
+    "gold": ("71081250", [], 0.041),  # gold, unwrought: added to Annex II by EO 14346
+    "plywood": ("44123106", [], 0.0),  # birch plywood: Annex II (lumber) until Section 232 wood
+    "bedroom_furniture": ("94035090", [], 0.0),  # wooden bedroom furniture: Section 338 third basket
+    "animal_feed": ("05119930", [], 0.0),  # in Annex II Part A of the forced-labour action, not in Annex II
+    "primates": ("01061100", [], 0.0),  # in the first Annex II, not in Part A
 }
 
 
@@ -139,7 +149,14 @@ CASES: list[tuple[str, str, str, float, str]] = [
         0.50,
         "2026-04-06 annexes: 7317.00.55 listed in Annex I-A, 50% on full value",
     ),
-    ("copper_wire", JP, "2025-07-31", 0.13, "MFN 3% + reciprocal baseline 10% (EO 14257); copper from 08-01"),
+    (
+        "copper_wire",
+        JP,
+        "2025-07-31",
+        0.03,
+        "MFN 3%: copper was in the first Annex II (EO 14257; its fact sheet names copper, lumber, "
+        "pharmaceuticals and semiconductors) until Section 232 copper on 08-01",
+    ),
     (
         "copper_wire",
         JP,
@@ -257,6 +274,32 @@ CASES: list[tuple[str, str, str, float, str]] = [
     ("solar", KR, "2025-02-07", 0.14, "Proclamation 10339: 14% in year 8 (check: one tracker uses 14.5%)"),
     ("solar", KR, "2026-02-06", 0.29, "Section 201 14% + Korea's 15% (PV modules are not in the memo)"),
     ("solar", KR, "2026-02-07", 0.15, "Solar safeguard ended after 2026-02-06; Korea's 15% remains"),
+    # Section 232 parts lists, line by line
+    ("auto_part", VN, "2025-05-02", 0.125, "MFN 2.5% + reciprocal 10%; auto parts from 2025-05-03"),
+    ("auto_part", VN, "2025-05-03", 0.275, "Proclamation 10908: note 33(g) lists 8708.99.68, 25%"),
+    ("auto_part_other", VN, "2025-05-03", 0.125, "8708.99.81 is not in note 33(g): MFN + reciprocal 10%"),
+    ("wheel_hub", VN, "2025-10-31", 0.20, "Reciprocal 20% (EO 14326); truck parts from 2025-11-01"),
+    ("wheel_hub", VN, "2025-11-01", 0.25, "Proclamation 10984, note 38 lists 8708.99.41: 25%, no reciprocal"),
+    ("cast_iron_pipe", VN, "2025-03-12", 0.0, "7303 is not in Proclamation 10896's Annex I of derivatives"),
+    ("steel_structure", VN, "2025-03-11", 0.0, "Derivatives of Proclamation 10896 from 2025-03-12"),
+    (
+        "steel_structure",
+        VN,
+        "2025-03-12",
+        0.125,
+        "Proclamation 10896 Annex I lists 7308.90.95: 25% on the steel content (50% of value: check)",
+    ),
+    # Annex II by date
+    ("gold", CH, "2025-09-07", 0.431, "MFN 4.1% + Switzerland's 39% (EO 14326)"),
+    ("gold", CH, "2025-09-08", 0.041, "EO 14346 adds unwrought gold to Annex II from 2025-09-08"),
+    ("primates", VN, "2025-08-07", 0.0, "Live animals of 0106 are in the first Annex II (EO 14257)"),
+    ("plywood", VN, "2025-10-13", 0.0, "Plywood in Annex II with the lumber articles (EO 14257)"),
+    ("plywood", VN, "2025-10-14", 0.20, "Out of Annex II when Section 232 wood began (Proclamation 10976)"),
+    # Section 338 and the forced-labour Part A
+    ("bedroom_furniture", CA, "2026-08-18", 0.10, "Forced-labour 301: Canada's 10% tier (before USMCA)"),
+    ("bedroom_furniture", CA, "2026-08-19", 0.60, "Section 338 on Canada: third basket 9903.03.14, 50%"),
+    ("animal_feed", CN, "2026-07-24", 0.0, "Forced-labour 301 Annex II Part A lists 0511.99.30: exempt"),
+    ("primates", CN, "2026-07-24", 0.125, "0106.11 is not in Part A: forced labour 12.5% (check tier)"),
 ]
 
 
