@@ -24,11 +24,14 @@ memory is the peak resident set during one call above the level before it, sampl
 timed calls (numba caches it on disk after the first run). ``vs merge_asof`` is the time per row of each
 method over that of merge_asof in the same run.
 
-Measured on this machine (2 cores, 2026-12-02, CPU pressure 0.6% at the start; 40M rows, 10M for the
-daily and merge_asof runs): total + flags 1.47 s (2.2 CPU-s), 1.39 GB; every layer float32 4.69 s,
-3.45 GB; float64 5.67 s, 5.21 GB; daily every layer 2.30 s, 1.35 GB; merge_asof 63.0 s, 6.34 GB: per row
-the default path takes 0.01 and every float32 layer 0.02 of merge_asof's time. Under a fully loaded
-machine (CPU pressure 97-99%) the same calls took 8.4-15.4 s and 16-32 s.
+Measured on this machine (2 cores, 2026-12-02, CPU pressure 0.5-1.6%; 40M rows, 22,332 HS10 codes, 10M
+for the daily and merge_asof runs), two runs after the line-exact lists of China's retaliation, Annex II by
+date and the Section 232 parts: total + flags 1.38-1.71 s (2.1-2.4 CPU-s), 1.38 GB; every layer float32
+6.7-12.2 s, 3.40 GB; float64 7.3-15.6 s, 5.16 GB; daily every layer 0.94 s, 1.37 GB; merge_asof 81 s,
+6.3 GB. The same run of the code before those lists: total + flags 1.39 s, 1.39 GB; float32 7.4 s; float64
+10.3 s; merge_asof 85 s. The every-layer calls allocate 3-5 GB and their times swing twofold between runs
+of the same code; the default path does not. Per row the default path takes 0.01 or less of merge_asof's time.
+Under a fully loaded machine (CPU pressure 97-99%) the calls took 8.4-15.4 s and 16-32 s.
 
     .venv/bin/python benchmarks/tariffs.py                 # 40M rows
     .venv/bin/python benchmarks/tariffs.py --rows 4000000  # quicker

@@ -92,7 +92,9 @@ def test_compiled_codes_are_lines_of_the_schedule(
     # Every leading part of every line, so that a compiled prefix is a set lookup rather than a scan.
     heads10 = {c[:n] for c in hs10 for n in (9, 10)}
     heads8 = {c[:n] for c in hs8 for n in range(1, 9)}
-    groups = [g for g in lists["coverage"].unique() if g.startswith(("s232_", "brazil301"))]
+    groups = [
+        g for g in lists["coverage"].unique() if g.startswith(("s232_", "brazil301", "s338_", "fl301_"))
+    ]
     for group in groups:
         prefixes = codes(lists, group)
         known = {p for p in prefixes if p in (heads10 if len(p) > 8 else heads8)}
@@ -175,6 +177,23 @@ def test_wood_lines_are_those_of_cbp_csms_66492057() -> None:
     assert list(out["section232"]) == [0.10, 0.25, 0.0, 0.25]
     before = Schedule(lines).rates(frame.assign(date=pd.Timestamp("2025-10-13")), layers=["section232"])
     assert (before["section232"] == 0).all()
+
+
+def test_china_lists_name_us_export_subheadings(lists: pd.DataFrame, shared_data: Path) -> None:
+    # The HS6 of China's 2018-2019 lists were transcribed from a published series: each must be a
+    # subheading of the US export schedule of the time (Schedule B 2019, on HS 2017), and each HS 2022
+    # subheading given its heading's lists a line of the 2025 HTS that Schedule B 2019 lacks.
+    with open(shared_data / "census" / "hs-10d-2019-exp-code.txt", encoding="latin-1") as handle:
+        schedule_b = {line[:6] for line in handle if line[:6].isdigit()}
+    with open(shared_data / "hts" / "hts_2025_basic_edition.csv", encoding="utf-8-sig") as handle:
+        hs2025 = {row[0].replace(".", "")[:6] for row in csv.reader(handle) if len(row[0]) >= 7}
+    china = lists[lists["coverage"].str.startswith("cn_ret_") & ~lists["coverage"].str.contains("2025")]
+    later = china["source"].str.startswith("HS 2022")
+    hs2017 = set(china.loc[~later, "hs_prefix"])
+    assert len(hs2017) > 4000 and all(len(c) == 6 for c in hs2017)
+    assert hs2017 <= schedule_b, sorted(hs2017 - schedule_b)[:10]
+    added = set(china.loc[later, "hs_prefix"])
+    assert added <= hs2025 and not added & schedule_b, sorted(added - hs2025)[:10]
 
 
 def _china_rates(lines: pd.DataFrame, day: str) -> np.ndarray:

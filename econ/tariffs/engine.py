@@ -286,7 +286,7 @@ class Schedule:
         compiled = self.compiled(self.resolve_scenario(scenario), ieepa_end=ieepa_end)
 
         product_codes, uniques, positions, diagnostics = index_codes(frame, self.products)
-        classes, members = self._product_classes(uniques, positions, compiled)
+        classes, members = self._product_classes(uniques, positions, compiled, flow=flow)
         partner_idx, partner_uniques = factorize_codes(frame["partner"])
         partner_idx = partner_idx.astype(np.int32)
         if (partner_idx < 0).any():
@@ -471,13 +471,18 @@ class Schedule:
         return merged
 
     def _product_classes(
-        self, codes: list[str], positions: np.ndarray, compiled: Compiled
+        self, codes: list[str], positions: np.ndarray, compiled: Compiled, *, flow: Flow = "imports"
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """For each unique code: its class id, and the class membership matrix."""
+        """For each unique code: its class id, and the class membership matrix.
+
+        Classes are drawn on the groups the flow's layers use only: China's retaliation lists (some 4,500
+        HS6) would otherwise split the import classes many times over for nothing, and the US lists the
+        export classes."""
         prefix_groups = list(compiled.prefixes)
         groups = [*S301_LISTS, "s301_excluded", *prefix_groups]
         member = np.zeros((len(codes), len(groups)), dtype=bool)
         column = {g: j for j, g in enumerate(groups)}
+        us_lists = {*S301_LISTS, "s301_excluded"}
         for i, p in enumerate(positions):
             if p >= 0:
                 for g in self.products.groups[p]:
@@ -507,10 +512,13 @@ class Schedule:
                     member[i, [j for j in hit if not exclusive[j]]] = True
                 if closest:
                     member[i, closest] = True
-        packed = np.packbits(member, axis=1)
+        exports = flow == "exports"
+        used = {cov for layer, cov in compiled.steps if (layer == "china_retaliation") == exports}
+        relevant = np.array([g in used or (not exports and g in us_lists) for g in groups], dtype=bool)
+        packed = np.packbits(member[:, relevant], axis=1)
         classes, _ = pd.factorize(pd.Series([row.tobytes() for row in packed], dtype=object))
         representative = pd.Series(np.arange(len(codes))).groupby(classes).first().to_numpy()
-        unique_rows = member[representative]
+        unique_rows = member[representative] & relevant[None, :]
         return classes.reshape(-1).astype(np.int64), {g: unique_rows[:, j] for j, g in enumerate(groups)}
 
 
