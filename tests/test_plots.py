@@ -49,6 +49,36 @@ def test_milestones_inside_the_range_only() -> None:
     plt.close(figure)
 
 
+@pytest.mark.parametrize(("start", "width"), [("2013-01-01", 9.0), ("2017-01-01", 9.0), ("2013-01-01", 6.0)])
+def test_milestone_labels_never_overlap_and_stay_beside_their_lines(start: str, width: float) -> None:
+    """On a decade's axis 2025's IEEPA, 145% and Geneva are a few pixels apart: the drawn labels must not
+    overlap one another, and each must still start at its own dotted line, inside the plot."""
+    months = pd.date_range(start, "2026-11-01", freq="MS")
+    frame = pd.DataFrame(
+        {"month": list(months) * 2, "rate": [0.03, 1.2] * len(months), "who": ["a", "b"] * len(months)}
+    )
+    figure = plots.rate_lines(frame, x="month", y="rate", hue="who", title="t", dataset="demo")
+    figure.set_size_inches(width, 4.8)
+    figure.tight_layout()  # a later layout: the labels are placed again at the drawing
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axis = figure.axes[0]
+    labels = {text.get_text().strip(): text for text in axis.texts}
+    assert {"IEEPA", "145%", "Geneva", "Busan"} <= set(labels)
+    boxes = {name: text.get_window_extent(renderer) for name, text in labels.items()}
+    names = list(boxes)
+    crowded = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if boxes[a].overlaps(boxes[b])]
+    assert crowded == []
+    plot = axis.get_window_extent(renderer)
+    for name, text in labels.items():
+        line_x = axis.transData.transform((text.get_position()[0], 0.0))[0]
+        assert abs(boxes[name].x0 - line_x) < 1.0  # beside its own line, not pushed sideways
+        assert plot.y0 < boxes[name].y0 and boxes[name].y1 <= plot.y1 + 0.5
+    assert boxes["IEEPA"].y1 == pytest.approx(plot.y1, abs=0.5)  # the first of a crowd hangs from the top
+    assert boxes["Geneva"].y1 < boxes["145%"].y0  # the next ones under it
+    plt.close(figure)
+
+
 def test_empty_layers_are_left_out_of_the_legend() -> None:
     figure = plots.layer_areas(
         LAYERS, x="date", layers=["mfn", "section301", "ieepa_fentanyl"], title="t", dataset="real"
