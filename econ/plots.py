@@ -10,12 +10,11 @@ import matplotlib.pyplot as plt
 import matplotlib.transforms as transforms
 import pandas as pd
 import seaborn as sns
-from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
+
+from econ import plot_layout
 
 PALETTE = ["#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f"]
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — not real statistics"
@@ -103,7 +102,7 @@ _LABEL_GROUND = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
     """Dotted vertical lines with short labels at the policy dates inside the axis' range; labels that
     would run into each other (2025's IEEPA, 145% and Geneva, months apart on a decade's axis) are
-    stacked, each beside its own line (see `_MilestoneLabels`)."""
+    stacked, each beside its own line (`econ.plot_layout.MilestoneLabels`)."""
     low, high = mdates.num2date(ax.get_xlim()[0]), mdates.num2date(ax.get_xlim()[1])
     labels = []
     for day, text in milestones:
@@ -116,58 +115,14 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
                         zorder=1.5)
             )  # fmt: skip
     if labels:
-        ax.add_artist(_MilestoneLabels(labels))
-
-
-class _MilestoneLabels(Artist):
-    """Keeps an axis' milestone labels apart, at every drawing (so after any later layout: a legend
-    below, `tight_layout`, a saved PNG's size): each label hangs from the top of the plot beside its
-    line, or, where it would touch a label already placed, just under the lowest one it touches.
-
-    Drawn before the labels (lowest z-order) and invisible itself; it only moves them. Positions depend
-    on the drawn size of the axes, so they cannot be set once when the labels are made."""
-
-    GAP_POINTS = 2.0
-
-    def __init__(self, labels: Sequence[Text]) -> None:
-        super().__init__()
-        self.labels = list(labels)
-        self.set_zorder(-10)
-        self.set_in_layout(False)
-
-    def draw(self, renderer: RendererBase) -> None:
-        placed: list[transforms.Bbox] = []
-        for label in sorted(self.labels, key=lambda each: each.get_position()[0]):
-            label.set_y(1.0)
-            gap = self.GAP_POINTS * renderer.points_to_pixels(1.0)
-            for _ in range(len(placed) + 1):  # each move goes below a label: no more moves than labels
-                box = label.get_window_extent(renderer)
-                hit = [other for other in placed if _touch(box, other, gap)]
-                if not hit:
-                    break
-                # under the lowest label it touches, in axes fractions (the label's y is one)
-                top = min(other.y0 for other in hit) - 1.5 * gap
-                axes = label.axes
-                assert axes is not None
-                label.set_y(axes.transAxes.inverted().transform((0.0, top))[1])
-            placed.append(label.get_window_extent(renderer))
-        self.stale = False
-
-
-def _touch(one: transforms.Bbox, other: transforms.Bbox, gap: float) -> bool:
-    """Whether two label boxes overlap or come within ``gap`` pixels of each other."""
-    return (
-        one.x0 < other.x1 + gap
-        and other.x0 < one.x1 + gap
-        and one.y0 < other.y1 + gap
-        and other.y0 < one.y1 + gap
-    )
+        ax.add_artist(plot_layout.MilestoneLabels(labels))
 
 
 def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
     """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
     with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
-    under the lowest, which is ``ax``).
+    under the lowest, which is ``ax``), each series in its own colour (`econ.plot_layout.distinct_colours`:
+    every panel starts the palette again).
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
@@ -182,6 +137,8 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
             old.remove()
     if not handles:
         return
+    if also:
+        plot_layout.distinct_colours([*also, ax], PALETTE)
     figure = ax.get_figure()
     assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here

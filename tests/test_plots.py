@@ -144,3 +144,55 @@ def test_stacked_panels_share_one_legend_under_the_lowest() -> None:
     assert legend.y1 < bottom.get_window_extent(renderer).y0
     assert legend.y0 >= 0  # inside the figure: laid out again, not hanging below it over the synthetic label
     plt.close(figure)
+
+
+def _legend_colours(axis: plt.Axes) -> list[str]:
+    from matplotlib.colors import to_hex
+
+    legend = axis.get_legend()
+    assert legend is not None
+    return [to_hex(handle.get_color()) for handle in legend.legend_handles]
+
+
+def test_one_legend_for_stacked_panels_gives_every_series_its_own_colour() -> None:
+    """Each panel starts the palette again: the merged legend of the rare-earth shock chart showed two
+    entries in the first blue (and two reds, two greens) until the later panel's series were recoloured."""
+    from matplotlib.colors import to_hex
+
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    for name in ("to the US", "to the world", "others"):
+        top.plot(MONTHS, range(len(MONTHS)), marker="o", label=name)
+    for name in ("magnets", "gallium", "antimony"):
+        bottom.plot(MONTHS, range(len(MONTHS)), marker="o", label=name)
+    bottom.plot(MONTHS, range(len(MONTHS)), "k--", label="hypothesis")
+    bottom.errorbar([MONTHS[0]], [1.0], yerr=[0.5], fmt="o", label="estimate")
+    first = [to_hex(line.get_color()) for line in top.get_lines()]
+    plots.legend_below(bottom, also=[top], columns=2)
+    colours = _legend_colours(bottom)
+    assert len(colours) == 8 and len(set(colours)) == len(colours)  # no two entries share a colour
+    drawn = [to_hex(line.get_color()) for line in (*top.get_lines(), *bottom.get_lines()[:4])]
+    assert drawn == colours[:7]  # the series on the plot in the colours the legend gives them
+    assert to_hex(bottom.containers[0].lines[0].get_color()) == colours[7]
+    assert all(
+        to_hex(line.get_markerfacecolor()) == to_hex(line.get_color()) for line in bottom.get_lines()[:3]
+    )
+    assert colours[:3] == first  # the first panel keeps its colours
+    plt.close(figure)
+
+
+def test_a_computed_series_and_its_published_points_keep_their_shared_colour() -> None:
+    """Within one panel a shared colour is on purpose (published dots beside the computed line)."""
+    figure = plots.published_comparison(
+        SERIES.rename(columns={"month": "date", "who": "direction"}), PUBLISHED,
+        x="date", y="rate", hue="direction", title="t", dataset="real",
+    )  # fmt: skip
+    from matplotlib.colors import to_hex
+
+    legend = figure.axes[0].get_legend()
+    by_label = {
+        text.get_text(): handle
+        for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    line, dots = by_label["a (computed)"], by_label["a (published)"]
+    assert to_hex(line.get_color()) == to_hex(dots.get_facecolor()[0])
+    plt.close(figure)
