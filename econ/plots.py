@@ -14,6 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from econ import plot_layout
+
 PALETTE = ["#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f"]
 SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — not real statistics"
 
@@ -92,21 +94,36 @@ def label_synthetic(figure: Figure, dataset: str) -> None:
         figure.text(0.995, 0.0, SYNTHETIC_LABEL, ha="right", va="top", fontsize=8, color="#c0504d", alpha=0.9)
 
 
+# a pale ground under each milestone label, so that the next event's dotted line (days away on a long axis)
+# does not strike through its words; labels sit under every series (z-order 0.9; lines draw at 2, areas
+# at 1), which stay whole
+_LABEL_GROUND = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+
+
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
-    """Dotted vertical lines with short labels at the policy dates inside the axis' range."""
+    """Dotted vertical lines with short labels at the policy dates inside the axis' range; labels that
+    would run into each other (2025's IEEPA, 145% and Geneva, months apart on a decade's axis) are
+    stacked, each beside its own line (`econ.plot_layout.MilestoneLabels`)."""
     low, high = mdates.num2date(ax.get_xlim()[0]), mdates.num2date(ax.get_xlim()[1])
+    labels = []
     for day, text in milestones:
         when = pd.Timestamp(day)
         if low.replace(tzinfo=None) <= when.to_pydatetime() <= high.replace(tzinfo=None):
-            ax.axvline(mdates.date2num(when), color="#7f7f7f", linestyle=":", linewidth=0.9)
-            ax.text(mdates.date2num(when), 1.0, f" {text}", transform=ax.get_xaxis_transform(), fontsize=7.5,
-                    rotation=90, va="top", ha="left", color="#595959")  # fmt: skip
+            ax.axvline(mdates.date2num(when), color="#7f7f7f", linestyle=":", linewidth=0.9, zorder=0.7)
+            labels.append(
+                ax.text(mdates.date2num(when), 1.0, f" {text}", transform=ax.get_xaxis_transform(),
+                        fontsize=7.5, rotation=90, va="top", ha="left", color="#595959", bbox=_LABEL_GROUND,
+                        zorder=0.9)
+            )  # fmt: skip
+    if labels:
+        ax.add_artist(plot_layout.MilestoneLabels(labels))
 
 
 def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
     """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
     with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
-    under the lowest, which is ``ax``).
+    under the lowest, which is ``ax``), each series in its own colour (`econ.plot_layout.distinct_colours`:
+    every panel starts the palette again).
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
@@ -121,6 +138,8 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
             old.remove()
     if not handles:
         return
+    if also:
+        plot_layout.distinct_colours([*also, ax], PALETTE)
     figure = ax.get_figure()
     assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here

@@ -385,11 +385,15 @@ bottom.plot(hypothesis.index, hypothesis["shortfall"], "k--",
 bottom.set_ylabel("share of normal use missing")
 events = shock.control_events()
 events = events[(events["date"] >= period[0]) & (events["date"] <= period[-1] + pd.offsets.MonthEnd(0))]
-for _, event in events.iterrows():
-    for axis in (top, bottom):
-        axis.axvline(event["date"], color="grey", linestyle=":", linewidth=0.8)
-    top.annotate(f"{event['date']:%Y-%m-%d} {event['kind']}", (event["date"], top.get_ylim()[1]),
-                 rotation=90, fontsize=7, va="top", ha="right")  # fmt: skip
+for day in events["date"]:
+    bottom.axvline(day, color="grey", linestyle=":", linewidth=0.8)
+plots.mark_milestones(
+    top,
+    [
+        (f"{day:%Y-%m-%d}", f"{day:%Y-%m-%d} {kind}")
+        for day, kind in zip(events["date"], events["kind"], strict=True)
+    ],
+)
 plots.label_synthetic(fig, dataset)
 plt.tight_layout()
 plots.legend_below(bottom, also=[top], columns=2)

@@ -84,6 +84,12 @@ def test_event_study_shape_and_figure(world):
     assert q.loc[0, "estimate"] < -3 * q.loc[0, "std_error"]
     fig = plot_event_study({"price": prices, "quantity": quantities}, title="test")
     assert len(fig.axes[0].lines) >= 2
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["price", "quantity"]
+    # below the plot and its axis label (econ.plots.legend_below), not over the first months' estimates
+    assert legend.get_window_extent(renderer).y1 <= fig.axes[0].xaxis.get_tightbbox(renderer).y0 + 0.5
 
 
 def test_trade_diversion_is_zero_when_the_world_has_none(world):

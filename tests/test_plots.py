@@ -49,6 +49,36 @@ def test_milestones_inside_the_range_only() -> None:
     plt.close(figure)
 
 
+@pytest.mark.parametrize(("start", "width"), [("2013-01-01", 9.0), ("2017-01-01", 9.0), ("2013-01-01", 6.0)])
+def test_milestone_labels_never_overlap_and_stay_beside_their_lines(start: str, width: float) -> None:
+    """On a decade's axis 2025's IEEPA, 145% and Geneva are a few pixels apart: the drawn labels must not
+    overlap one another, and each must still start at its own dotted line, inside the plot."""
+    months = pd.date_range(start, "2026-11-01", freq="MS")
+    frame = pd.DataFrame(
+        {"month": list(months) * 2, "rate": [0.03, 1.2] * len(months), "who": ["a", "b"] * len(months)}
+    )
+    figure = plots.rate_lines(frame, x="month", y="rate", hue="who", title="t", dataset="demo")
+    figure.set_size_inches(width, 4.8)
+    figure.tight_layout()  # a later layout: the labels are placed again at the drawing
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axis = figure.axes[0]
+    labels = {text.get_text().strip(): text for text in axis.texts}
+    assert {"IEEPA", "145%", "Geneva", "Busan"} <= set(labels)
+    boxes = {name: text.get_window_extent(renderer) for name, text in labels.items()}
+    names = list(boxes)
+    crowded = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if boxes[a].overlaps(boxes[b])]
+    assert crowded == []
+    plot = axis.get_window_extent(renderer)
+    for name, text in labels.items():
+        line_x = axis.transData.transform((text.get_position()[0], 0.0))[0]
+        assert abs(boxes[name].x0 - line_x) < 1.0  # beside its own line, not pushed sideways
+        assert plot.y0 < boxes[name].y0 and boxes[name].y1 <= plot.y1 + 0.5
+    assert boxes["IEEPA"].y1 == pytest.approx(plot.y1, abs=0.5)  # the first of a crowd hangs from the top
+    assert boxes["Geneva"].y1 < boxes["145%"].y0  # the next ones under it
+    plt.close(figure)
+
+
 def test_empty_layers_are_left_out_of_the_legend() -> None:
     figure = plots.layer_areas(
         LAYERS, x="date", layers=["mfn", "section301", "ieepa_fentanyl"], title="t", dataset="real"
@@ -113,4 +143,56 @@ def test_stacked_panels_share_one_legend_under_the_lowest() -> None:
     legend = bottom.get_legend().get_window_extent(renderer)
     assert legend.y1 < bottom.get_window_extent(renderer).y0
     assert legend.y0 >= 0  # inside the figure: laid out again, not hanging below it over the synthetic label
+    plt.close(figure)
+
+
+def _legend_colours(axis: plt.Axes) -> list[str]:
+    from matplotlib.colors import to_hex
+
+    legend = axis.get_legend()
+    assert legend is not None
+    return [to_hex(handle.get_color()) for handle in legend.legend_handles]
+
+
+def test_one_legend_for_stacked_panels_gives_every_series_its_own_colour() -> None:
+    """Each panel starts the palette again: the merged legend of the rare-earth shock chart showed two
+    entries in the first blue (and two reds, two greens) until the later panel's series were recoloured."""
+    from matplotlib.colors import to_hex
+
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    for name in ("to the US", "to the world", "others"):
+        top.plot(MONTHS, range(len(MONTHS)), marker="o", label=name)
+    for name in ("magnets", "gallium", "antimony"):
+        bottom.plot(MONTHS, range(len(MONTHS)), marker="o", label=name)
+    bottom.plot(MONTHS, range(len(MONTHS)), "k--", label="hypothesis")
+    bottom.errorbar([MONTHS[0]], [1.0], yerr=[0.5], fmt="o", label="estimate")
+    first = [to_hex(line.get_color()) for line in top.get_lines()]
+    plots.legend_below(bottom, also=[top], columns=2)
+    colours = _legend_colours(bottom)
+    assert len(colours) == 8 and len(set(colours)) == len(colours)  # no two entries share a colour
+    drawn = [to_hex(line.get_color()) for line in (*top.get_lines(), *bottom.get_lines()[:4])]
+    assert drawn == colours[:7]  # the series on the plot in the colours the legend gives them
+    assert to_hex(bottom.containers[0].lines[0].get_color()) == colours[7]
+    assert all(
+        to_hex(line.get_markerfacecolor()) == to_hex(line.get_color()) for line in bottom.get_lines()[:3]
+    )
+    assert colours[:3] == first  # the first panel keeps its colours
+    plt.close(figure)
+
+
+def test_a_computed_series_and_its_published_points_keep_their_shared_colour() -> None:
+    """Within one panel a shared colour is on purpose (published dots beside the computed line)."""
+    figure = plots.published_comparison(
+        SERIES.rename(columns={"month": "date", "who": "direction"}), PUBLISHED,
+        x="date", y="rate", hue="direction", title="t", dataset="real",
+    )  # fmt: skip
+    from matplotlib.colors import to_hex
+
+    legend = figure.axes[0].get_legend()
+    by_label = {
+        text.get_text(): handle
+        for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    line, dots = by_label["a (computed)"], by_label["a (published)"]
+    assert to_hex(line.get_color()) == to_hex(dots.get_facecolor()[0])
     plt.close(figure)

@@ -201,6 +201,20 @@ def test_the_rare_earth_price_note_names_series_not_codes():
     assert "Price_" not in note and "rare_earth_prices" not in note
 
 
+def test_the_rare_earth_facts_table_names_price_series_not_codes():
+    from econ.reports import rare_earth_story as page
+
+    shown = page.named_facts()
+    assert not shown.map(lambda cell: "Price_" in str(cell)).any().any()
+    prices = shown.loc[shown["table"] == "rare_earth_prices", "source"]
+    assert prices.str.contains("rare earths (dysprosium oxide, $/kg)", regex=False).any()
+    assert (
+        page.price_series_named("USGS MCS 2025, rare earths (Price_Sm2O3_dkg); FACTS §4")
+        == "USGS MCS 2025, rare earths (USGS series Price_Sm2O3_dkg); FACTS §4"
+    )  # a code the list does not know stays visible, named as a USGS series
+    assert page.price_series_named("a (check) note") == "a (check) note"
+
+
 # --------------------------------------------------------------------------- top-N tables
 
 

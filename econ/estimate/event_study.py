@@ -219,5 +219,8 @@ def plot_event_study(
     ax.set_ylabel("log points relative to month −1")
     if title:
         ax.set_title(title)
-    ax.legend(frameon=False)
+    from econ import plots
+
+    # below the plot, as on every other chart: inside it, it sat over the estimates of the first months
+    plots.legend_below(ax)
     return fig

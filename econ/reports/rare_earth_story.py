@@ -9,6 +9,7 @@ share of one year's GDP (the tables' GDP), the central figure at the short-run m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -174,7 +175,8 @@ def industry_name(code: str) -> str:
 
 
 def named_facts() -> pd.DataFrame:
-    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, for the page."""
+    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named and the USGS price
+    series its sources cite by code named with their units, for the page."""
     shown = facts.shown()
     by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
     shown.loc[by_industry, "item"] = [
@@ -182,7 +184,25 @@ def named_facts() -> pd.DataFrame:
         for item in shown.loc[by_industry, "item"]
     ]
     shown["value"] = shown["value"].map(_fact_value)
+    shown["source"] = shown["source"].map(price_series_named)
     return shown
+
+
+# "rare earths (Price_Dy2O3_dkg)": a commodity as USGS titles its summary, then the variable's code
+_PRICE_CODE = re.compile(r"(?P<commodity>[A-Za-z][A-Za-z -]*?) \((?P<code>Price_[A-Za-z0-9_.-]+)\)")
+
+
+def price_series_named(text: str) -> str:
+    """A source's text with each USGS price series it cites by code ("rare earths (Price_Dy2O3_dkg)")
+    named with its unit ("rare earths (dysprosium oxide, $/kg)") through `econ.names.usgs_price_series`;
+    a code the list does not know stays visible as "rare earths (USGS series CODE)"."""
+
+    def named(match: re.Match[str]) -> str:
+        commodity, code = match["commodity"], match["code"]
+        series = names.usgs_price_series(commodity, code)
+        return series if series.startswith(f"{commodity} (USGS series") else f"{commodity} ({series})"
+
+    return _PRICE_CODE.sub(named, text)
 
 
 def _fact_value(value: object) -> str:
