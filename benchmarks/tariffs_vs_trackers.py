@@ -21,6 +21,13 @@ its Tariff-ETRs' and the Tax Policy Center's published rates (data/published_by_
 collected rate (duty ÷ value) Census reports for the same month.
 
     .venv/bin/python benchmarks/tariffs_vs_trackers.py [--shared ../shared/data]
+
+With real weights — an imports panel a build made from Census HS10 pulls (``imports/2024.parquet``) or any
+Parquet/CSV of ``hs10`` (or ``hs8``), ``partner``, ``value`` for 2024 — it runs the issue's test instead:
+the engine's average on those weights beside each tracker's, and the share within 2 points
+(``econ.tariffs.compare_with_trackers``):
+
+    .venv/bin/python benchmarks/tariffs_vs_trackers.py --weights $ECON_HOME/data/panels/imports/2024.parquet
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econ.tariffs import Schedule
+from econ.tariffs import Schedule, compare_with_trackers
 
 PARTNERS = {"5700": "China", "5520": "Vietnam", "5880": "Japan", "2010": "Mexico", "1220": "Canada"}
 TILTED = ("5700", "5520", "5880")
@@ -73,9 +80,13 @@ def main() -> None:
     parser.add_argument(
         "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
     )
+    parser.add_argument("--weights", type=Path, help="real 2024 weights: hs10 or hs8, partner, value")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     shared = args.shared
+    if args.weights is not None:
+        compare_on_real_weights(args.weights, shared)
+        return
     if not (shared / "hts" / "hts_2025_basic_edition.csv").is_file():
         print(f"skipped: the real samples are not at {shared} (pass --shared)")
         return
@@ -176,6 +187,38 @@ def main() -> None:
             float_format=lambda v: f"{v:.3f}"
         )
     )
+
+
+def compare_on_real_weights(path: Path, shared: Path) -> None:
+    """The issue's test: the schedule on real base-year weights beside each tracker, by partner and date."""
+    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+    if "month" in frame.columns:
+        frame = frame[pd.to_datetime(frame["month"]).dt.year == 2024]
+    code = "hs10" if "hs10" in frame.columns else "hs8"
+    frame["value"] = frame["value"].astype(float)
+    weights = frame.groupby([code, "partner"], observed=True, as_index=False)["value"].sum()
+    weights = weights[weights["partner"].astype(str).isin(PARTNERS)]
+    weights["partner"] = weights["partner"].astype(str)
+    hts = shared / "hts" / "hts_2025_basic_edition.csv"
+    if not hts.is_file():
+        print(f"skipped: the schedule is read from the HTS 2025 basic edition, not found at {hts}")
+        return
+    schedule = Schedule.from_hts([hts])
+    table = compare_with_trackers(schedule, weights)
+    table["partner"] = table["partner"].map(PARTNERS)
+    pd.set_option("display.width", 200)
+    print(
+        f"Engine average after preferences on {path} ({weights['value'].sum() / 1e9:,.1f} $B of 2024 imports)"
+    )
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print("\nWithin 2 points, by tracker and partner:")
+    print(
+        table.groupby(["tracker", "partner"])["within"]
+        .mean()
+        .unstack()
+        .to_string(float_format="{:.0%}".format)
+    )
+    print(f"all: {table['within'].mean():.0%} of {len(table)} published figures")
 
 
 def tilt(rates: np.ndarray, target: float) -> np.ndarray:

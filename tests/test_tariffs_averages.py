@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from econ.errors import SchemaError
-from econ.tariffs import Schedule, average_tariff, base_year_weights, collected_vs_statutory, load_timeline
+from econ.tariffs import (
+    Schedule,
+    average_tariff,
+    base_year_weights,
+    collected_vs_statutory,
+    compare_with_trackers,
+    load_timeline,
+)
 
 CHINA, JAPAN = "5700", "5880"
 
@@ -187,3 +194,17 @@ def test_us_china_averages_both_directions(schedule: Schedule) -> None:
     # After Geneva: furniture 25 + 20 + 10, toys 20 + 10, weighted 1:3.
     assert chart.loc[pd.Timestamp("2025-05-14"), "US on China"] == pytest.approx((0.55 + 3 * 0.30) / 4)
     assert chart.loc[pd.Timestamp("2025-04-12"), "China on US"] == pytest.approx(0.25 + 0.025 + 0.10 + 1.25)
+
+
+def test_compare_with_trackers_on_base_year_weights(schedule: Schedule) -> None:
+    # Toys from China (no Section 301 list in force), one dollar: the engine's average is the line's rate.
+    weights = pd.DataFrame({"hs8": ["95030000"], "partner": CHINA, "value": [1.0]})
+    got = compare_with_trackers(schedule, weights)
+    assert set(got["partner"]) == {CHINA} and set(got["tracker"]) >= {"yale_budget_lab"}
+    on = got.set_index(["tracker", "date"])
+    # 2025-04-17: fentanyl 20% (EO 14228) + reciprocal 125% (EO 14259), MFN free.
+    assert on.loc[("yale_budget_lab", pd.Timestamp("2025-04-17")), "engine"] == pytest.approx(1.45)
+    np.testing.assert_allclose(got["gap"], got["engine"] - got["rate"])
+    assert (got["within"] == (got["gap"].abs() <= 0.02)).all()
+    with pytest.raises(SchemaError, match="no published figure"):
+        compare_with_trackers(schedule, weights.assign(partner="9999"))

@@ -137,7 +137,8 @@ def average_tariff(
     cross = base.iloc[np.tile(np.arange(n), len(days))].reset_index(drop=True)
     cross["date"] = np.repeat(days.to_numpy(), n)
     rated = schedule.rates(cross, flow=flow, scenario=scenario)
-    columns = ["total", *OUTPUT_LAYERS]
+    # After preferences too: what the trackers publish (USMCA and KORUS claims counted).
+    columns = ["total", "total_after_preferences", *OUTPUT_LAYERS]
     weighted = rated[columns].mul(rated["value"], axis=0)
     weighted[list(by)] = rated[list(by)]
     weighted["date"] = rated["date"]
@@ -199,6 +200,46 @@ def published_averages() -> pd.DataFrame:
     path = Path(__file__).parent / "data" / "published.csv"
     frame = pd.read_csv(path, dtype={"direction": str, "source": str}, parse_dates=["date"])
     return frame
+
+
+def published_by_partner() -> pd.DataFrame:
+    """Published average tariffs by partner and date (data/published_by_partner.csv: the Yale Budget Lab
+    tracker, its Tariff-ETRs model, the Tax Policy Center): date, partner (Census code), tracker, measure,
+    rate (a fraction, MFN included, after preferences) and source."""
+    path = Path(__file__).parent / "data" / "published_by_partner.csv"
+    return pd.read_csv(path, dtype={"partner": str, "tracker": str, "source": str}, parse_dates=["date"])
+
+
+def compare_with_trackers(
+    schedule: Schedule,
+    weights: pd.DataFrame,
+    *,
+    tolerance: float = 0.02,
+    trackers: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The schedule's average tariff on base-year weights beside each published tracker's, by partner
+    and date: the test of a schedule against independent trackers.
+
+    `weights` is base-year trade by line and partner (``hs10`` or ``hs8``, ``partner``, ``value``: US
+    imports for consumption, 2024 for the trackers here). Each published (date, partner) the weights
+    cover gets the engine's average after preferences (``engine``), the tracker's rate, ``gap`` = engine
+    − tracker and ``within`` = |gap| ≤ `tolerance`. A tracker's figure rests on its own weights; with real
+    HS10 × partner weights of the same year the gap measures the schedules, not the weights.
+    """
+    published = published_by_partner()
+    if trackers is not None:
+        published = published[published["tracker"].isin(list(trackers))]
+    published = published[published["partner"].isin(set(weights["partner"].astype(str)))]
+    if published.empty:
+        raise SchemaError("compare_with_trackers: no published figure for the partners of the weights")
+    averages = average_tariff(schedule, weights, dates=sorted(published["date"].unique()))
+    engine = averages[["partner", "date", "total_after_preferences", "weight"]].rename(
+        columns={"total_after_preferences": "engine"}
+    )
+    out = published[["date", "partner", "tracker", "rate"]].merge(engine, on=["date", "partner"], how="left")
+    out["gap"] = out["engine"] - out["rate"]
+    out["within"] = out["gap"].abs() <= tolerance
+    return out.sort_values(["partner", "tracker", "date"], ignore_index=True)
 
 
 RECONCILIATION_TERMS = ("ave", "preferences", "exclusions", "residual")
