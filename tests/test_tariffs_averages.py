@@ -202,7 +202,7 @@ def test_compare_with_trackers_on_base_year_weights(schedule: Schedule) -> None:
     got = compare_with_trackers(schedule, weights)
     assert set(got["partner"]) == {CHINA} and set(got["tracker"]) >= {"yale_budget_lab"}
     on = got.set_index(["tracker", "date"])
-    # 2025-04-17: fentanyl 20% (EO 14228) + reciprocal 125% (EO 14259), MFN free.
+    # 2025-04-17: fentanyl 20% (EO 14228) + reciprocal 125% (EO 14266), MFN free.
     assert on.loc[("yale_budget_lab", pd.Timestamp("2025-04-17")), "engine"] == pytest.approx(1.45)
     np.testing.assert_allclose(got["gap"], got["engine"] - got["rate"])
     assert (got["within"] == (got["gap"].abs() <= 0.02)).all()
