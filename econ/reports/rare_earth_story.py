@@ -183,9 +183,26 @@ def named_facts() -> pd.DataFrame:
         " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))
         for item in shown.loc[by_industry, "item"]
     ]
+    # The controlled lines by their HTS description, the code in the HTS's dotted form beside it.
+    lines = facts.table("restricted_lines")
+    described = dict(zip(lines["hs"].astype(str), lines["description"], strict=True))
+    by_line = shown["table"] == "restricted_lines"
+    shown.loc[by_line, "item"] = [
+        " · ".join(_line_name(part, described) for part in item.split(" · "))
+        for item in shown.loc[by_line, "item"]
+    ]
     shown["value"] = shown["value"].map(_fact_value)
     shown["source"] = shown["source"].map(price_series_named)
     return shown
+
+
+def _line_name(part: str, described: Mapping[str, str]) -> str:
+    """ "8505110050" as "Permanent magnets of metal: sintered samarium-cobalt (HTS 8505.11.00.50)"; any
+    other part of an item unchanged."""
+    if part not in described:
+        return part
+    dotted = ".".join(p for p in (part[:4], part[4:6], part[6:8], part[8:10]) if p)
+    return f"{described[part]} (HTS {dotted})"
 
 
 # "rare earths (Price_Dy2O3_dkg)": a commodity as USGS titles its summary, then the variable's code
