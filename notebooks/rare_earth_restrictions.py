@@ -674,7 +674,7 @@ display(
     tables.show(
         stood_on,
         columns={
-            "table": tables.Column("Table", "text"),
+            "table_title": tables.Column("Table", "text"),
             "item": tables.Column("Item", "text"),
             "value": tables.Column("Value (the table's unit)", "text"),
             "status": tables.Column("Status", "text"),

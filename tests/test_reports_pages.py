@@ -213,6 +213,9 @@ def test_the_rare_earth_facts_table_names_price_series_not_codes():
         == "USGS MCS 2025, rare earths (USGS series Price_Sm2O3_dkg); FACTS §4"
     )  # a code the list does not know stays visible, named as a USGS series
     assert page.price_series_named("a (check) note") == "a (check) note"
+    # Every table by a title, not its file name.
+    assert set(shown["table"]) <= set(page.FACT_TABLE_TITLES)
+    assert not shown["table_title"].str.contains("_").any()
     # The controlled lines by description, not a bare HTS code.
     lines = shown.loc[shown["table"] == "restricted_lines", "item"]
     assert lines.str.contains("sintered samarium-cobalt (HTS 8505.11.00.50)", regex=False).any()

@@ -174,9 +174,25 @@ def industry_name(code: str) -> str:
     return f"BEA industry {code}"
 
 
+# The package's fact tables (econ/models/rare_earths/data) as a reader knows them.
+FACT_TABLE_TITLES: dict[str, str] = {
+    "rare_earth_parameters": "Model parameters",
+    "magnet_exports": "China's magnet exports",
+    "export_controls": "Export controls and commitments",
+    "rare_earth_prices": "Rare-earth prices",
+    "restricted_lines": "Controlled import lines",
+    "end_uses": "End uses by industry",
+    "exposed_lines": "Exposed industry lines",
+    "studies": "Published studies",
+    "us_imports_2024": "US imports, 2024",
+    "world_trade_lines": "World trade lines",
+}
+
+
 def named_facts() -> pd.DataFrame:
-    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named and the USGS price
-    series its sources cite by code named with their units, for the page."""
+    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, the controlled
+    lines by description, the USGS price series its sources cite by code named with their units, and
+    each table's title beside its name (``table_title``), for the page."""
     shown = facts.shown()
     by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
     shown.loc[by_industry, "item"] = [
@@ -193,6 +209,7 @@ def named_facts() -> pd.DataFrame:
     ]
     shown["value"] = shown["value"].map(_fact_value)
     shown["source"] = shown["source"].map(price_series_named)
+    shown.insert(1, "table_title", shown["table"].map(lambda name: FACT_TABLE_TITLES.get(name, name)))
     return shown
 
 
