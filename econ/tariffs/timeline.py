@@ -8,9 +8,10 @@ Files under econ/tariffs/data/ (its README says where each list comes from), eac
   that apply to a partner (``all``, a group it belongs to, or its own code), the latest ``effective`` wins;
   on the same date the more specific row wins (code > group > all). A wrong date is corrected in this one
   file; an uncertain one says "(check)" in its source.
-* ``coverage.csv`` and ``product_lists.csv`` — product coverage by HS prefix (2 to 10 digits):
-  ``coverage, hs_prefix, description, source``. Section 301 Lists 1–4B and product exclusions come from
-  each HTS line's chapter 99 references (``s301_lists.csv`` where the file carries none).
+* ``coverage.csv``, ``product_lists.csv`` and ``china_retaliation.csv`` — product coverage by HS
+  prefix (2 to 10 digits): ``coverage, hs_prefix, description, source``. Section 301 Lists 1–4B and
+  product exclusions come from each HTS line's chapter 99 references (``s301_lists.csv`` where the file
+  carries none).
 * ``partners.csv`` — partner groups: ``group, partner, name, source`` (Census codes).
 * ``content.csv`` — the share of a line's value each Section 232 group charges.
 * ``dates.csv`` — named dates: known_through, the IEEPA ruling and end of collection, and others.
@@ -199,13 +200,17 @@ def load_partner_groups(path: str | PathLike[str] | None = None) -> dict[str, fr
     return {str(g): frozenset(codes) for g, codes in frame.groupby("group")["partner"]}
 
 
+# China's retaliation lists (US exports), apart from the US lists: another flow and another source.
+CHINA_LISTS = "china_retaliation.csv"
+
+
 def load_coverage(path: str | PathLike[str] | None = None) -> pd.DataFrame:
-    """Read coverage.csv (and, for the package's own, the line-exact product_lists.csv), checking prefixes
-    are 2–10 digits and every row has a source."""
+    """Read coverage.csv (and, for the package's own, the line-exact product_lists.csv and
+    china_retaliation.csv), checking prefixes are 2–10 digits and every row has a source."""
     if path is not None:
         return _check_coverage(Path(path))
     return pd.concat(
-        [_check_coverage(_data_file("coverage.csv")), _check_coverage(_data_file("product_lists.csv"))],
+        [_check_coverage(_data_file(name)) for name in ("coverage.csv", "product_lists.csv", CHINA_LISTS)],
         ignore_index=True,
     )
 
