@@ -412,3 +412,20 @@ def test_bad_coverage_and_partner_rows_are_named(tmp_path) -> None:
     partners.write_text("group,partner,name,source\nchina_hk,5700,China,EO\nchina_hk,HK,Hong Kong,EO\n")
     with pytest.raises(ScenarioError, match=r"row 3: partner 'HK'"):
         load_timeline(partners=partners)
+
+
+def test_bad_content_rows_are_named(tmp_path) -> None:
+    from econ.tariffs.timeline import load_content
+
+    content = tmp_path / "content.csv"
+    header = "coverage,partner,share,basis,source\n"
+    everyone = "s232_pharma,all,0.5,share of the line in scope,P11020\n"
+    content.write_text(header + everyone + "s232_pharma,5700,1.5,x,P\n")
+    with pytest.raises(ScenarioError, match=r"row 3: share '1.5'"):
+        load_content(content)
+    content.write_text(header + "s232_pharma,5700,0.03,share of the line in scope,P11020\n")
+    with pytest.raises(ScenarioError, match=r"'s232_pharma' has partner shares but no row for partner all"):
+        load_content(content)
+    content.write_text(header + everyone + "s232_pharma,eu,0.2,x,P\n")
+    shares = load_content(content)["s232_pharma"]
+    assert (shares.share, shares.metal, shares.by_partner) == (0.5, False, {"eu": 0.2})

@@ -247,8 +247,8 @@ CASES: list[tuple[str, str, str, float, str]] = [
     ("steel", CA, "2025-06-04", 0.50, "232 steel 50%, Proclamation 10947"),
     ("lumber", CA, "2025-10-13", 0.35, "Canadian lumber pays the 35% fentanyl duty until 232 lumber"),
     ("lumber", CA, "2025-10-14", 0.10, "232 lumber 10%, Proclamation 10976; no fentanyl on 232 goods"),
-    ("beer", CA, "2026-08-18", 0.10, "Forced-labour 301 10%; Section 338 from 2026-08-19"),
-    ("beer", CA, "2026-08-19", 0.60, "Section 338 proclamation of 2026-07-20: alcohol 50%"),
+    ("beer", CA, "2026-08-21", 0.10, "Section 338's 2026-08-19 start suspended to 2026-08-22 (Proc. 11056)"),
+    ("beer", CA, "2026-08-22", 0.60, "Section 338 proclamation of 2026-07-20: alcohol 50% (CSMS #69606660)"),
     ("toy", MX, "2025-03-04", 0.25, "EO 14194: Mexico 25% (9903.01.01)"),
     ("toy", MX, "2026-02-24", 0.10, "Section 122 10% on goods not qualifying under USMCA"),
     ("potash", MX, "2025-03-06", 0.25, "Mexican potash at 25% until 2025-03-07"),
@@ -296,8 +296,8 @@ CASES: list[tuple[str, str, str, float, str]] = [
     ("plywood", VN, "2025-10-13", 0.0, "Plywood in Annex II with the lumber articles (EO 14257)"),
     ("plywood", VN, "2025-10-14", 0.20, "Out of Annex II when Section 232 wood began (Proclamation 10976)"),
     # Section 338 and the forced-labour Part A
-    ("bedroom_furniture", CA, "2026-08-18", 0.10, "Forced-labour 301: Canada's 10% tier (before USMCA)"),
-    ("bedroom_furniture", CA, "2026-08-19", 0.60, "Section 338 on Canada: third basket 9903.03.14, 50%"),
+    ("bedroom_furniture", CA, "2026-08-21", 0.10, "Forced-labour 301: Canada's 10% tier (before USMCA)"),
+    ("bedroom_furniture", CA, "2026-08-22", 0.60, "Section 338 on Canada: third basket 9903.03.14, 50%"),
     ("animal_feed", CN, "2026-07-24", 0.0, "Forced-labour 301 Annex II Part A lists 0511.99.30: exempt"),
     ("primates", CN, "2026-07-24", 0.125, "0106.11 is not in Part A: forced labour 12.5% (check tier)"),
 ]
@@ -344,6 +344,72 @@ RETALIATION: list[tuple[str, str, float, str]] = [
     ("27111100", "2025-02-09", 0.25, "LNG: the $60B list's upper tier, 25% since 2019-06-01"),
     ("27111100", "2025-02-10", 0.40, "coal and LNG 15% (announcement of 2025-02-04)"),
 ]
+
+
+# Actions of 2026 listed at HTS10: (hts10, MFN, chapter 99 footnotes) and cases as in CASES.
+LINES10: dict[str, tuple[float, list[str]]] = {
+    "8806220000": (0.0, []),  # drones of 2-7 kg
+    "8806240000": (0.0, []),  # drones of 25-150 kg
+    "6810990020": (0.0, []),  # quartz surface slabs of 3 m or more
+    "8541430080": (0.0, [L3]),  # PV modules: List 3, review 50% (China)
+    "3004909215": (0.0, []),  # medicaments of 3004.90.92.15: in Annex I of Proclamation 11020
+    "3004909245": (0.0, []),  # medicaments of 3004.90.92.45: not in Annex I
+}
+CASES10: list[tuple[str, str, str, float, str]] = [
+    ("8806220000", CN, "2026-09-02", 0.0, "Drones: in Part A of the forced-labour action (check)"),
+    ("8806220000", CN, "2026-09-03", 0.25, "Proclamation 11055, note 43: 25 kg or less 25% (9903.08.22)"),
+    ("8806240000", CN, "2026-09-03", 1.00, "Proclamation 11055, note 43(c)(1): over 25 kg 100% (9903.08.21)"),
+    ("8806220000", JP, "2026-09-03", 0.15, "Note 43(d): Japan 15% including MFN (9903.08.24)"),
+    ("8806220000", DE, "2026-09-03", 0.15, "Note 43(d): the EU 15% including MFN (9903.08.24)"),
+    ("8806220000", UK, "2026-09-03", 0.10, "Note 43(d): United Kingdom 10% including MFN (9903.08.23)"),
+    ("6810990020", CN, "2026-08-14", 0.125, "Forced-labour 12.5% (check tier); safeguard from 2026-08-15"),
+    ("6810990020", CN, "2026-08-15", 0.375, "Proclamation 11051: 25% in quota, cumulative (note 41(b))"),
+    ("6810990020", CA, "2026-08-15", 0.10, "Note 41(c) excludes Canada; forced-labour 10% tier"),
+    ("8541430080", CN, "2026-12-03", 0.625, "PV modules: review 50% + forced-labour 12.5%"),
+    ("8541430080", CN, "2026-12-04", 0.65, "Polysilicon 232 15%; the forced-labour duty yields to it"),
+    ("8541430080", KR, "2026-12-04", 0.15, "Polysilicon proclamation: Korea 15% including MFN"),
+    ("8541430080", UK, "2026-12-04", 0.10, "Polysilicon proclamation: United Kingdom 10%"),
+    ("3004909215", CN, "2026-09-28", 0.0, "Medicaments: Part A; patented-medicine duty from 2026-09-29"),
+    (
+        "3004909215",
+        CN,
+        "2026-09-29",
+        0.03,
+        "Proclamation 11020: 100% on the patented part, 3% of China's imports (data/content.csv, check)",
+    ),
+    ("3004909215", DE, "2026-09-29", 0.03, "EU 15% including MFN on the 20% in scope (check)"),
+    ("3004909215", UK, "2026-09-29", 0.0, "United Kingdom 0 (Commerce notice, FR Doc 2026-15799)"),
+    ("3004909245", VN, "2026-09-29", 0.0, "3004.90.92.45 is not in Annex I"),
+]
+
+
+def test_actions_of_2026_at_hts10_lines() -> None:
+    lines = pd.DataFrame(
+        [
+            {"hs8": code[:8], "hs10": code, "mfn_ad_valorem": mfn, "chapter99": refs}
+            for code, (mfn, refs) in LINES10.items()
+        ]
+    )
+    frame = pd.DataFrame(
+        {
+            "hs10": [c[0] for c in CASES10],
+            "hs8": [c[0][:8] for c in CASES10],
+            "partner": [c[1] for c in CASES10],
+            "date": pd.to_datetime([c[2] for c in CASES10]),
+        }
+    )
+    schedule = Schedule(lines)
+    got = schedule.rates(frame)
+    failures = [
+        f"{code} {partner} {day}: {value:.4f} != {want:.4f} ({why})"
+        for (code, partner, day, want, why), value in zip(CASES10, got["total"], strict=True)
+        if not np.isclose(value, want)
+    ]
+    assert not failures, "\n".join(failures)
+    # The polysilicon duty of 2026-12-04 is proclaimed but past the date the timeline is known through.
+    late = frame["date"] > schedule.known_through
+    assert late.any() and got.loc[late.to_numpy(), "projection"].all()
+    assert not got.loc[~late.to_numpy(), "projection"].any()
 
 
 def test_china_retaliation_on_us_exports(schedule: Schedule) -> None:

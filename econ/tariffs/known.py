@@ -1,7 +1,7 @@
 """What the timeline is known through, and the note a report shows when its data reach past it.
 
     from econ import tariffs
-    tariffs.known_through()                      # Timestamp('2026-09-28')
+    tariffs.known_through()                      # Timestamp('2026-09-29')
     note = tariffs.projection_note(panel["month"])   # "" when every date is known
     if note:
         display(Markdown(note))

@@ -53,7 +53,7 @@ class Compiled:
     partner_codes: list[str]  # partner classes 1..n; class 0 is every partner not named
     steps: dict[tuple[str, str], np.ndarray]  # (layer, coverage) -> (n_partner_classes, n_intervals)
     prefixes: dict[str, tuple[str, ...]]
-    content: dict[str, tuple[float, bool]]
+    content: dict[str, tuple[np.ndarray, bool]]  # coverage -> (share by partner class, metal content)
     full_value_day: int
     preference: dict[str, np.ndarray]  # layer -> (n_partner_classes, n_intervals) share claiming
     known_through_day: int
@@ -92,7 +92,8 @@ def compile_timeline(timeline: Timeline) -> Compiled:
     grid = np.unique(np.concatenate([[ORIGIN], days, pref_days, special]))
     # Partner classes: every code named directly or through a group; class 0 is everyone else.
     named: set[str] = set(prefs["partner"]) | set(_USMCA)
-    for key in rows["partner"].unique():
+    content_keys = {key for share in timeline.content.values() for key in share.by_partner}
+    for key in set(rows["partner"].unique()) | content_keys:
         kind = timeline.partner_key_kind(key)
         if kind == "group":
             named |= timeline.partner_groups[key]
@@ -137,6 +138,17 @@ def compile_timeline(timeline: Timeline) -> Compiled:
         for layer in row.layers.split():
             array = preference.setdefault(layer, np.zeros((len(class_keys), len(grid))))
             array[lookup[row.partner], start:] = row.share
+    # Content shares by partner class: the most specific key naming the class (code beats group).
+    content: dict[str, tuple[np.ndarray, bool]] = {}
+    for coverage, share in timeline.content.items():
+        part = np.full(len(class_keys), share.share)
+        kinds = {key: specificity[timeline.partner_key_kind(key)] for key in share.by_partner}
+        by_rank = sorted(share.by_partner.items(), key=lambda kv: kinds[kv[0]])
+        for key, value in by_rank:
+            for c in range(1, len(class_keys)):
+                if key in class_keys[c]:
+                    part[c] = value
+        content[coverage] = (part, share.metal)
     prefixes = timeline.coverage_prefixes()
     used = {cov for (_, cov) in steps if cov in prefixes}
     return Compiled(
@@ -144,7 +156,7 @@ def compile_timeline(timeline: Timeline) -> Compiled:
         partner_codes=partner_codes,
         steps=steps,
         prefixes={k: v for k, v in prefixes.items() if k in used},
-        content=timeline.content,
+        content=content,
         full_value_day=_day(dates["s232_full_value"]),
         preference=preference,
         known_through_day=_day(dates["known_through"]),
@@ -190,7 +202,7 @@ def layer_table(
                 continue
             contribution = step[None, :, :]
             if scale is not None and coverage in scale:
-                contribution = contribution * scale[coverage][None, None, :]
+                contribution = contribution * scale[coverage][None, :, :]
             if coverage == "all":
                 if layer == "china_retaliation":
                     out += contribution
@@ -205,12 +217,13 @@ def layer_table(
         return out
 
     after_full = compiled.grid >= compiled.full_value_day
-    # Section 232: rate × share of value charged; the share covered decides what yields to it.
+    # Section 232: rate × share of value charged (by partner class × interval); the share covered decides
+    # what yields to it.
     shares: dict[str, np.ndarray] = {}
     for layer, coverage in compiled.steps:
-        if layer == "section232" and coverage in compiled.content:
+        if layer in ("section232", "section232_all_in") and coverage in compiled.content:
             part, metal = compiled.content[coverage]
-            shares[coverage] = np.where(after_full & metal, 1.0, part)
+            shares[coverage] = np.where((after_full & metal)[None, :], 1.0, part[rows][:, None])
     s232 = combine("section232", scale=shares)
     covered = np.zeros(shape)
     in_scope = np.zeros(shape, dtype=bool)
@@ -219,8 +232,8 @@ def layer_table(
             continue
         inside = np.flatnonzero(member(coverage))
         active = np.broadcast_to(step[None, :, :] > 0, (len(inside), *step.shape))
-        charged = shares.get(coverage, np.ones(n_int))
-        covered[inside] = np.maximum(covered[inside], np.where(active, charged[None, None, :], 0.0))
+        charged = shares.get(coverage, np.ones((n_pc, n_int)))
+        covered[inside] = np.maximum(covered[inside], np.where(active, charged[None, :, :], 0.0))
         in_scope[inside] |= active
 
     layers: dict[str, np.ndarray] = {}
@@ -244,6 +257,16 @@ def layer_table(
     for all_in, target in ALL_IN.items():
         level = combine(all_in)
         weight = (level > 0).astype(np.float64)
+        if all_in == "section232_all_in":
+            # An all-in Section 232 rate applies to the part of the line in scope (patented medicines of
+            # the EU at 15%, not its generics).
+            weight = np.zeros(shape)
+            for (step_layer, coverage), step in steps.items():
+                if step_layer != all_in:
+                    continue
+                inside = np.flatnonzero(member(coverage))
+                charged = shares.get(coverage, np.ones((n_pc, n_int)))
+                weight[inside] = np.maximum(weight[inside], np.where(step > 0, charged, 0.0)[None, :, :])
         for exemption, exempted in EXEMPTIONS.items():
             if exempted == target:
                 weight = np.where(combine(exemption) > 0, 0.0, weight)

@@ -13,7 +13,8 @@ Files under econ/tariffs/data/ (its README says where each list comes from), eac
   product exclusions come from each HTS line's chapter 99 references (``s301_lists.csv`` where the file
   carries none).
 * ``partners.csv`` — partner groups: ``group, partner, name, source`` (Census codes).
-* ``content.csv`` — the share of a line's value each Section 232 group charges.
+* ``content.csv`` — the share of a line's value each Section 232 group charges: ``coverage, partner, share,
+  basis, source`` (partner ``all``, or a code or group whose share differs).
 * ``dates.csv`` — named dates: known_through, the IEEPA ruling and end of collection, and others.
 * ``preferences.csv`` — shares of imports claiming USMCA or KORUS and the layers they remove.
 
@@ -99,7 +100,7 @@ FROM_SCHEDULE: tuple[str, ...] = (*S301_LISTS, S301_EXCLUDED)  # coverage read f
 TIMELINE_COLUMNS = ("layer", "coverage", "partner", "effective", "rate", "instrument", "source", "note")
 COVERAGE_COLUMNS = ("coverage", "hs_prefix", "description", "source")
 PARTNER_COLUMNS = ("group", "partner", "name", "source")
-CONTENT_COLUMNS = ("coverage", "share", "basis", "source")
+CONTENT_COLUMNS = ("coverage", "partner", "share", "basis", "source")
 DATES_COLUMNS = ("name", "date", "source")
 PREFERENCE_COLUMNS = ("partner", "start", "share", "layers", "source")
 S301_LIST_COLUMNS = ("hs8", "list", "heading", "source")
@@ -119,6 +120,17 @@ _HS_PREFIX = re.compile(r"^\d{2,10}$")
 
 
 @dataclass(frozen=True)
+class ContentShare:
+    """The share of a line's value a Section 232 group charges: metal content (which the 2026-04-06
+    restructuring replaced by full value) or the part of a line in scope (patented medicines, not the
+    generics under the same code), for every partner and, where it differs, for named partners."""
+
+    share: float
+    metal: bool
+    by_partner: dict[str, float] = field(default_factory=dict)  # partner key (code or group) -> share
+
+
+@dataclass(frozen=True)
 class Timeline:
     """The validated policy data: dated rows, product coverage, partner groups, the share of a line's
     value each Section 232 group charges (metal content), the named dates (known through, the IEEPA
@@ -128,9 +140,9 @@ class Timeline:
     coverage: pd.DataFrame  # COVERAGE_COLUMNS
     partner_groups: dict[str, frozenset[str]]
     path: str = "<timeline>"
-    # coverage group -> (share of a line's value the Section 232 group charges, whether the share is metal
-    # content, which the 2026-04-06 restructuring replaced by full value)
-    content: dict[str, tuple[float, bool]] = field(default_factory=dict)
+    # coverage group -> the share of a line's value the Section 232 group charges, for everyone and for the
+    # partners named
+    content: dict[str, ContentShare] = field(default_factory=dict)
     dates: dict[str, pd.Timestamp] = field(default_factory=dict)
     preferences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PREFERENCE_COLUMNS))
     s301_lists: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=S301_LIST_COLUMNS))
@@ -319,12 +331,14 @@ def validate_rows(
     return typed.reset_index(drop=True)
 
 
-def load_content(path: str | PathLike[str] | None = None) -> dict[str, tuple[float, bool]]:
+def load_content(path: str | PathLike[str] | None = None) -> dict[str, ContentShare]:
     """Read content.csv: the share of a line's value a Section 232 group charges (metal content, or the
-    share of a line in scope), 1 where a group is not listed."""
+    share of a line in scope), 1 where a group is not listed; a row's partner is ``all`` or a partner code
+    or group for which the share differs (the ``all`` row of the group must come with it)."""
     file = Path(path) if path is not None else _data_file("content.csv")
     frame = _read_csv(file, CONTENT_COLUMNS)
-    shares: dict[str, tuple[float, bool]] = {}
+    everyone: dict[str, tuple[float, bool]] = {}
+    named: dict[str, dict[str, float]] = {}
     problems = []
     row: Any  # itertuples rows: typed per column by pandas-stubs as a union
     for i, row in enumerate(frame.itertuples(index=False)):
@@ -336,10 +350,20 @@ def load_content(path: str | PathLike[str] | None = None) -> dict[str, tuple[flo
             problems.append(f"{_where(file, i)}: share {row.share!r} is not a fraction in (0, 1]")
         if not row.source:
             problems.append(f"{_where(file, i)}: source is empty")
-        shares[row.coverage] = (share, row.basis == "metal content")
+        if row.partner == "all":
+            everyone[row.coverage] = (share, row.basis == "metal content")
+        elif not row.partner:
+            problems.append(f"{_where(file, i)}: partner is empty (expected all, a code or a group)")
+        else:
+            named.setdefault(row.coverage, {})[row.partner] = share
+    for coverage in sorted(set(named) - set(everyone)):
+        problems.append(f"{file}: coverage {coverage!r} has partner shares but no row for partner all")
     if problems:
         raise ScenarioError("; ".join(problems))
-    return shares
+    return {
+        coverage: ContentShare(share, metal, named.get(coverage, {}))
+        for coverage, (share, metal) in everyone.items()
+    }
 
 
 def load_dates(path: str | PathLike[str] | None = None) -> dict[str, pd.Timestamp]:
