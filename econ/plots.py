@@ -95,15 +95,18 @@ def label_synthetic(figure: Figure, dataset: str) -> None:
 
 
 # a pale ground under each milestone label, so that the next event's dotted line (days away on a long axis)
-# does not strike through its words; labels sit under every series (z-order 0.9; lines draw at 2, areas
-# at 1), which stay whole
+# does not strike through its words; the data pass under the labels (the axis' top is raised for them,
+# `econ.plot_layout.MilestoneLabels`), and where the raise is capped, labels sit under every series
+# (z-order 0.9; lines draw at 2, areas at 1), which stay whole
 _LABEL_GROUND = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
 
 
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
     """Dotted vertical lines with short labels at the policy dates inside the axis' range; labels that
     would run into each other (2025's IEEPA, 145% and Geneva, months apart on a decade's axis) are
-    stacked, each beside its own line (`econ.plot_layout.MilestoneLabels`)."""
+    stacked, each beside its own line, and the data (lines, dots, areas, bars, series added after this
+    call included) pass under them: the top of the axis is raised at drawing time where they would reach
+    into a label (`econ.plot_layout.MilestoneLabels`)."""
     low, high = mdates.num2date(ax.get_xlim()[0]), mdates.num2date(ax.get_xlim()[1])
     labels = []
     for day, text in milestones:
@@ -334,6 +337,10 @@ def _png(figure: Figure) -> bytes:
     import io
 
     buffer = io.BytesIO()
+    # Drawn once first: the milestone labels raise the top of an axis at drawing time when the data reach
+    # into them (`econ.plot_layout.MilestoneLabels`), and the tight box of the saved image must be
+    # measured on the axis as it will be drawn, its new tick labels included.
+    figure.canvas.draw()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     return buffer.getvalue()
 
