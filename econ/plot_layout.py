@@ -225,23 +225,31 @@ def _recolour(handle: object, new: str) -> None:
 
 
 def distinct_colours(panels: Sequence[Axes], palette: Sequence[str]) -> None:
-    """Series of later panels drawn in a colour an earlier panel already uses get the palette's next
-    unused colour, on the plot as in the legend, so that one legend for the panels names each series by
-    its own colour. Within a panel colours are left alone (a panel may draw a computed series and its
-    published points in one colour on purpose); once the palette is used up, the rest keep theirs."""
+    """Give each series of several panels one colour, on the plot as in the legend, so that one legend
+    for the panels names each series by its own colour: a series an earlier panel already drew (the same
+    legend label) takes the colour it has there, and a series drawn in a colour an earlier panel gives
+    another series gets the palette's next unused colour. Within a panel colours that entries share stay
+    shared (a panel may draw a computed series and its published points in one colour on purpose);
+    once the palette is used up, the rest keep theirs."""
     used: set[str] = set()
+    by_series: dict[str, str] = {}  # a legend label → its colour where it was first drawn
     for panel in panels:
-        handles, _ = panel.get_legend_handles_labels()
-        own = {found for found in map(colour, handles) if found is not None}
-        moved: dict[str, str] = {}  # the same new colour for entries of this panel that shared one
-        for handle in handles:
-            found = colour(handle)
-            if found is None or found not in used:
+        handles, labels = panel.get_legend_handles_labels()
+        entries = [(handle, label, colour(handle)) for handle, label in zip(handles, labels, strict=True)]
+        own = {found for _, _, found in entries if found is not None}
+        moved: dict[str, str] = {}  # an old colour of this panel → its new one, for all entries sharing it
+        for _, label, found in entries:  # the series seen before set their colour first
+            if found is not None and label in by_series:
+                moved.setdefault(found, by_series[label])
+        for handle, label, found in entries:
+            if found is None:
                 continue
-            if found not in moved:
+            new = by_series.get(label) or moved.get(found)
+            if new is None and found in used:
                 free = [c for c in map(mcolors.to_hex, palette) if c not in used | own | set(moved.values())]
-                if not free:
-                    continue
-                moved[found] = free[0]
-            _recolour(handle, moved[found])
+                if free:
+                    new = moved[found] = free[0]
+            if new is not None and new != found:
+                _recolour(handle, new)
+            by_series.setdefault(label, new or found)
         used |= {moved.get(found, found) for found in own}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -122,11 +122,19 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
         ax.add_artist(plot_layout.MilestoneLabels(labels))
 
 
+def series_colours(series: Iterable[str]) -> dict[str, str]:
+    """One palette colour for each distinct series, in the order they first come: for a figure whose
+    panels draw some of the same series, passed to every panel, so that a series has the same colour in
+    each and no two series share one (while the palette lasts; past it the colours start again)."""
+    order = list(dict.fromkeys(series))
+    return {name: PALETTE[place % len(PALETTE)] for place, name in enumerate(order)}
+
+
 def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
     """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
     with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
-    under the lowest, which is ``ax``), each series in its own colour (`econ.plot_layout.distinct_colours`:
-    every panel starts the palette again).
+    under the lowest, which is ``ax``), each series in its own colour and named once, however many panels
+    draw it (`econ.plot_layout.distinct_colours`: every panel starts the palette again).
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
@@ -143,6 +151,9 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
         return
     if also:
         plot_layout.distinct_colours([*also, ax], PALETTE)
+        # a series drawn in several panels (in one colour, above) is named once
+        kept = [place for place, label in enumerate(labels) if labels.index(label) == place]
+        handles, labels = [handles[place] for place in kept], [labels[place] for place in kept]
     figure = ax.get_figure()
     assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here

@@ -266,6 +266,26 @@ def test_one_legend_for_stacked_panels_gives_every_series_its_own_colour() -> No
     plt.close(figure)
 
 
+def test_a_series_drawn_in_two_panels_keeps_one_colour_and_one_legend_entry() -> None:
+    """The same series in two panels is one series: the same colour in both, named once in the legend;
+    the other series of the later panel still move off the colours the earlier one uses."""
+    from matplotlib.colors import to_hex
+
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    top.plot(MONTHS, range(len(MONTHS)), label="quantity")
+    top.plot(MONTHS, range(len(MONTHS)), label="value")
+    bottom.plot(MONTHS, range(len(MONTHS)), label="price")  # the palette's first colour, as quantity's
+    bottom.plot(MONTHS, range(len(MONTHS)), label="value")  # the second colour here, as above: by chance
+    bottom.lines[1].set_color("#9bbb59")  # drawn in another colour than above: must be made the same
+    plots.legend_below(bottom, also=[top], columns=3)
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["quantity", "value", "price"]
+    colours = _legend_colours(bottom)
+    assert len(set(colours)) == 3
+    assert to_hex(top.lines[1].get_color()) == to_hex(bottom.lines[1].get_color()) == colours[1]
+    assert to_hex(bottom.lines[0].get_color()) == colours[2] != to_hex(top.lines[0].get_color())
+    plt.close(figure)
+
+
 def test_a_computed_series_and_its_published_points_keep_their_shared_colour() -> None:
     """Within one panel a shared colour is on purpose (published dots beside the computed line)."""
     figure = plots.published_comparison(
