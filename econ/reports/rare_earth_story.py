@@ -190,10 +190,14 @@ FACT_TABLE_TITLES: dict[str, str] = {
 
 
 def named_facts() -> pd.DataFrame:
-    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, the controlled
-    lines by description, the USGS price series its sources cite by code named with their units, and
-    each table's title beside its name (``table_title``), for the page."""
+    """`facts.shown()` with the model's parameters in words with their units, the industries of
+    ``end_uses`` and ``exposed_lines`` named, the controlled lines by description, the USGS price series
+    its sources cite by code named with their units, and each table's title beside its name
+    (``table_title``), for the page."""
     shown = facts.shown()
+    # The model's parameters in words with their units, not by their codes ("inventory_weeks").
+    by_parameter = shown["table"] == "rare_earth_parameters"
+    shown.loc[by_parameter, "item"] = shown.loc[by_parameter, "item"].map(facts.parameter_words)
     by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
     shown.loc[by_industry, "item"] = [
         " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))
