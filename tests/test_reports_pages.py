@@ -240,6 +240,8 @@ def test_every_model_parameter_in_the_rare_earth_facts_table_has_words_and_a_uni
     assert items == [facts.PARAMETER_WORDS[code] for code in codes]  # each beside its own value
     assert set(facts.PARAMETER_WORDS) == set(codes)  # no words kept for a parameter the table dropped
     assert facts.parameter_words("not_a_parameter") == "not_a_parameter"  # unknown: the code, visible
+    exports = shown.loc[shown["table"] == "magnet_exports", "item"]  # the same table's destinations
+    assert exports.str.endswith("to the United States").any() and not exports.str.contains("_").any()
 
 
 # --------------------------------------------------------------------------- top-N tables
