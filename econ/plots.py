@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -95,15 +95,18 @@ def label_synthetic(figure: Figure, dataset: str) -> None:
 
 
 # a pale ground under each milestone label, so that the next event's dotted line (days away on a long axis)
-# does not strike through its words; labels sit under every series (z-order 0.9; lines draw at 2, areas
-# at 1), which stay whole
+# does not strike through its words; the data pass under the labels (the axis' top is raised for them,
+# `econ.plot_layout.MilestoneLabels`), and where the raise is capped, labels sit under every series
+# (z-order 0.9; lines draw at 2, areas at 1), which stay whole
 _LABEL_GROUND = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
 
 
 def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES) -> None:
     """Dotted vertical lines with short labels at the policy dates inside the axis' range; labels that
     would run into each other (2025's IEEPA, 145% and Geneva, months apart on a decade's axis) are
-    stacked, each beside its own line (`econ.plot_layout.MilestoneLabels`)."""
+    stacked, each beside its own line, and the data (lines, dots, areas, bars, series added after this
+    call included) pass under them: the top of the axis is raised at drawing time where they would reach
+    into a label (`econ.plot_layout.MilestoneLabels`)."""
     low, high = mdates.num2date(ax.get_xlim()[0]), mdates.num2date(ax.get_xlim()[1])
     labels = []
     for day, text in milestones:
@@ -119,11 +122,19 @@ def mark_milestones(ax: Axes, milestones: Sequence[tuple[str, str]] = MILESTONES
         ax.add_artist(plot_layout.MilestoneLabels(labels))
 
 
+def series_colours(series: Iterable[str]) -> dict[str, str]:
+    """One palette colour for each distinct series, in the order they first come: for a figure whose
+    panels draw some of the same series, passed to every panel, so that a series has the same colour in
+    each and no two series share one (while the palette lasts; past it the colours start again)."""
+    order = list(dict.fromkeys(series))
+    return {name: PALETTE[place % len(PALETTE)] for place, name in enumerate(order)}
+
+
 def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] = ()) -> None:
     """The axis' legend below the plot, under its tick labels and axis label, in up to three columns;
     with ``also``, the entries of those axes too (panels stacked over a shared date axis get one legend,
-    under the lowest, which is ``ax``), each series in its own colour (`econ.plot_layout.distinct_colours`:
-    every panel starts the palette again).
+    under the lowest, which is ``ax``), each series in its own colour and named once, however many panels
+    draw it (`econ.plot_layout.distinct_colours`: every panel starts the palette again).
 
     Inside the axes a legend sits where the first milestones' labels and the lines of 2018–19 are (the
     top left corner), and "best" placement moves it about from page to page. Call it once the axis'
@@ -140,6 +151,9 @@ def legend_below(ax: Axes, *, columns: int | None = None, also: Sequence[Axes] =
         return
     if also:
         plot_layout.distinct_colours([*also, ax], PALETTE)
+        # a series drawn in several panels (in one colour, above) is named once
+        kept = [place for place, label in enumerate(labels) if labels.index(label) == place]
+        handles, labels = [handles[place] for place in kept], [labels[place] for place in kept]
     figure = ax.get_figure()
     assert isinstance(figure, Figure)  # an Axes made by plt.subplots always has its figure
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, every backend here
@@ -334,6 +348,10 @@ def _png(figure: Figure) -> bytes:
     import io
 
     buffer = io.BytesIO()
+    # Drawn once first: the milestone labels raise the top of an axis at drawing time when the data reach
+    # into them (`econ.plot_layout.MilestoneLabels`), and the tight box of the saved image must be
+    # measured on the axis as it will be drawn, its new tick labels included.
+    figure.canvas.draw()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     return buffer.getvalue()
 

@@ -46,7 +46,7 @@ from econ.estimate import (
     monte_carlo_table,
     old_contrasts,
     passthrough,
-    plot_event_study,
+    plot_event_study_panels,
     randomization_inference,
     stack,
     trade_diversion,
@@ -339,19 +339,14 @@ studies = {}
 if covers_waves:
     studies["value"] = event_study(estimation, outcome="value", **waves)
     if hs10:
-        studies["duty-inclusive unit value"] = event_study(imports, outcome="unit_value_incl_duty", **waves)
+        studies["unit_value_incl_duty"] = event_study(imports, outcome="unit_value_incl_duty", **waves)
         studies["quantity"] = event_study(imports, outcome="quantity", **waves)
-    figure, axes = plt.subplots(1, 2 if hs10 else 1, figsize=(11 if hs10 else 7, 4), squeeze=False)
-    if hs10:
-        plot_event_study(
-            {"duty-inclusive unit value": studies["duty-inclusive unit value"]}, ax=axes[0][0], title="Prices"
-        )
-    plot_event_study(
-        {k: studies[k] for k in ("quantity", "value") if k in studies}, ax=axes[0][-1],
-        title="Quantities and values" if hs10 else f"Values ({studies['value'].n_event_pairs} events)",
-    )  # fmt: skip
-    for ax in axes[0]:
-        ax.set_ylabel("log points against month −1")
+        panels = {"Prices": [studies["unit_value_incl_duty"]],
+                  "Quantities and values": [studies["quantity"], studies["value"]]}  # fmt: skip
+    else:
+        panels = {f"Values ({studies['value'].n_event_pairs} events)": [studies["value"]]}
+    # each outcome in one colour of its own in every panel, named in words in the legends
+    figure = plot_event_study_panels(panels, ylabel="log points against month −1")
     plots.label_synthetic(figure, dataset)
     figure.tight_layout()
     display(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,6 +91,45 @@ def test_event_study_shape_and_figure(world):
     assert [t.get_text() for t in legend.get_texts()] == ["price", "quantity"]
     # below the plot and its axis label (econ.plots.legend_below), not over the first months' estimates
     assert legend.get_window_extent(renderer).y1 <= fig.axes[0].xaxis.get_tightbbox(renderer).y0 + 0.5
+
+
+def _profile(level: float) -> pd.DataFrame:
+    times = list(range(-3, 4))
+    estimate = [0.0 if t < 0 else level for t in times]
+    return pd.DataFrame(
+        {"rel_time": times, "estimate": estimate, "std_error": 0.01, "ci_low": [e - 0.02 for e in estimate],
+         "ci_high": [e + 0.02 for e in estimate], "n_obs": 100}
+    )  # fmt: skip
+
+
+def test_event_study_panels_give_each_outcome_one_colour_named_in_words():
+    """The pass-through page's panels: a price alone in one, quantity and value in the other. Each panel
+    alone started the palette again, so the price and the quantity were both blue; now each outcome has
+    its own colour, the same in every panel that draws it, and the legends name it in words."""
+    from matplotlib.colors import to_hex
+
+    from econ.estimate import OUTCOME_WORDS, EventStudy, plot_event_study_panels
+
+    def study(outcome: str, level: float) -> EventStudy:
+        return EventStudy(result=None, profile=_profile(level), n_event_pairs=10, outcome=outcome)
+
+    price, quantity, value = study("unit_value_incl_duty", 0.1), study("quantity", -0.3), study("value", -0.2)
+    fig = plot_event_study_panels(
+        {"Prices": [price], "Quantities and values": [quantity, value], "Values again": [value]}
+    )
+    by_name: dict[str, set[str]] = {}
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=True):
+            by_name.setdefault(text.get_text(), set()).add(to_hex(handle.get_color()))
+        for container in ax.containers:  # the drawn series, in the colour their legend entry shows
+            label = container.get_label()
+            assert to_hex(container.lines[0].get_color()) in by_name[label]
+    words = {OUTCOME_WORDS[o] for o in ("unit_value_incl_duty", "quantity", "value")}
+    assert set(by_name) == words  # words, not the columns' codes
+    assert all(len(colours) == 1 for colours in by_name.values())  # one colour per series in every panel
+    assert len({next(iter(colours)) for colours in by_name.values()}) == 3  # no two series share one
+    plt.close(fig)
 
 
 def test_trade_diversion_is_zero_when_the_world_has_none(world):

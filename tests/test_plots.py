@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,6 +78,91 @@ def test_milestone_labels_never_overlap_and_stay_beside_their_lines(start: str, 
     assert boxes["IEEPA"].y1 == pytest.approx(plot.y1, abs=0.5)  # the first of a crowd hangs from the top
     assert boxes["Geneva"].y1 < boxes["145%"].y0  # the next ones under it
     plt.close(figure)
+
+
+def _china_like(published_dots: bool = True) -> plt.Figure:
+    """China's monthly rates as the tariff page draws them: a spike to 119% in April 2025, and PIIE's
+    published averages added as black dots after the chart (and its labels) were made."""
+    months = pd.date_range("2017-01-01", "2025-12-01", freq="MS")
+    china = [0.03 if m < pd.Timestamp("2018-07-01") else 0.1 if m < pd.Timestamp("2025-02-01") else 0.4
+             for m in months]  # fmt: skip
+    china[list(months).index(pd.Timestamp("2025-03-01"))] = 0.3
+    china[list(months).index(pd.Timestamp("2025-04-01"))] = 1.19
+    frame = pd.DataFrame(
+        {
+            "month": list(months) * 2,
+            "rate": china + [0.03] * len(months),
+            "who": ["a"] * len(months) + ["b"] * len(months),
+        }
+    )
+    figure = plots.rate_lines(frame, x="month", y="rate", hue="who", title="t", dataset="demo")
+    if published_dots:
+        dates = pd.to_datetime(
+            ["2018-01-15", "2018-12-15", "2020-03-01", "2025-01-20", "2025-04-15", "2025-05-20"]
+        )
+        published = [0.031, 0.12, 0.193, 0.208, 1.255, 0.511]
+        figure.axes[0].scatter(dates, published, color="black", zorder=3, s=30, label="published")
+        plots.legend_below(figure.axes[0])
+    return figure
+
+
+def _dots(axis: plt.Axes, renderer: object) -> list[tuple[float, float, float]]:
+    """Each dot of the axis' scatters as drawn: centre and radius in pixels."""
+    import math
+
+    from matplotlib.collections import PathCollection
+
+    found = []
+    for collection in axis.collections:
+        if isinstance(collection, PathCollection):
+            radius = renderer.points_to_pixels(math.sqrt(float(collection.get_sizes().max())) / 2)  # type: ignore[attr-defined]
+            for x, y in collection.get_offset_transform().transform(collection.get_offsets()):
+                found.append((float(x), float(y), float(radius)))
+    return found
+
+
+@pytest.mark.parametrize("width", [9.0, 6.0])
+def test_published_dots_added_after_the_labels_pass_under_them(width: float) -> None:
+    """PIIE's 125% of April 2025 sat on the label "145%": every dot, and every line, now passes under
+    every label, whichever series came after the labels, while the labels keep their place at the top."""
+    figure = _china_like()
+    figure.set_size_inches(width, 4.8)
+    figure.tight_layout()
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axis = figure.axes[0]
+    plot = axis.get_window_extent(renderer)
+    labels = {text.get_text().strip(): text.get_window_extent(renderer) for text in axis.texts}
+    assert {"IEEPA", "145%", "Geneva"} <= set(labels)
+    for name, box in labels.items():
+        for x, y, radius in _dots(axis, renderer):
+            apart = x + radius < box.x0 or x - radius > box.x1 or y + radius < box.y0 or y - radius > box.y1
+            assert apart, f"a dot at {axis.transData.inverted().transform((x, y))} on the label {name}"
+        for line in axis.get_lines()[:2]:  # the two series; the rest are the milestones' dotted lines
+            drawn = line.get_transform().transform(line.get_xydata())
+            dense = np.linspace(drawn[0, 0], drawn[-1, 0], 5000)
+            heights = np.interp(dense, drawn[:, 0], drawn[:, 1])
+            within = (dense >= box.x0) & (dense <= box.x1)
+            assert heights[within].max(initial=-np.inf) < box.y0, f"a line through the label {name}"
+        assert box.y1 <= plot.y1 + 0.5
+    assert labels["IEEPA"].y1 == pytest.approx(plot.y1, abs=0.5)  # still hanging from the top of the plot
+    assert axis.get_ylim()[1] > 1.255  # raised above the dots, not the labels pushed down among the lines
+    plt.close(figure)
+
+
+def test_the_raise_is_the_same_at_every_drawing_and_only_where_needed() -> None:
+    figure = _china_like()
+    figure.canvas.draw()
+    first = figure.axes[0].get_ylim()
+    figure.canvas.draw()
+    assert figure.axes[0].get_ylim() == first  # not raised again on each drawing
+    high_between = SERIES.assign(rate=SERIES["rate"].where(SERIES["month"].dt.year.between(2021, 2023), 0.03))
+    quiet = plots.rate_lines(high_between, x="month", y="rate", hue="who", title="t", dataset="real")
+    before = quiet.axes[0].get_ylim()
+    quiet.canvas.draw()
+    assert quiet.axes[0].get_ylim() == before  # high only in years without a milestone: nothing to clear
+    plt.close(figure)
+    plt.close(quiet)
 
 
 def test_empty_layers_are_left_out_of_the_legend() -> None:
@@ -177,6 +263,26 @@ def test_one_legend_for_stacked_panels_gives_every_series_its_own_colour() -> No
         to_hex(line.get_markerfacecolor()) == to_hex(line.get_color()) for line in bottom.get_lines()[:3]
     )
     assert colours[:3] == first  # the first panel keeps its colours
+    plt.close(figure)
+
+
+def test_a_series_drawn_in_two_panels_keeps_one_colour_and_one_legend_entry() -> None:
+    """The same series in two panels is one series: the same colour in both, named once in the legend;
+    the other series of the later panel still move off the colours the earlier one uses."""
+    from matplotlib.colors import to_hex
+
+    figure, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    top.plot(MONTHS, range(len(MONTHS)), label="quantity")
+    top.plot(MONTHS, range(len(MONTHS)), label="value")
+    bottom.plot(MONTHS, range(len(MONTHS)), label="price")  # the palette's first colour, as quantity's
+    bottom.plot(MONTHS, range(len(MONTHS)), label="value")  # the second colour here, as above: by chance
+    bottom.lines[1].set_color("#9bbb59")  # drawn in another colour than above: must be made the same
+    plots.legend_below(bottom, also=[top], columns=3)
+    assert [t.get_text() for t in bottom.get_legend().get_texts()] == ["quantity", "value", "price"]
+    colours = _legend_colours(bottom)
+    assert len(set(colours)) == 3
+    assert to_hex(top.lines[1].get_color()) == to_hex(bottom.lines[1].get_color()) == colours[1]
+    assert to_hex(bottom.lines[0].get_color()) == colours[2] != to_hex(top.lines[0].get_color())
     plt.close(figure)
 
 

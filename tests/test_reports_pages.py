@@ -222,6 +222,28 @@ def test_the_rare_earth_facts_table_names_price_series_not_codes():
     assert not lines.str.contains(r"(?<![.\d])\d{10}(?![.\d])").any()
 
 
+def test_every_model_parameter_in_the_rare_earth_facts_table_has_words_and_a_unit():
+    """The facts table showed the model's parameters by code ("inventory_weeks"); each row of
+    ``rare_earth_parameters`` must now read in words, with its unit in brackets. A parameter added to the
+    table without words in `facts.PARAMETER_WORDS` keeps its code on the page, and fails here."""
+    from econ.models.rare_earths import facts
+    from econ.reports import rare_earth_story as page
+
+    codes = list(facts.table("rare_earth_parameters")["name"])
+    shown = page.named_facts()
+    items = list(shown.loc[shown["table"] == "rare_earth_parameters", "item"])
+    assert len(items) == len(codes)
+    left_as_codes = [item for item in items if item in codes or re.search(r"\w_\w", item)]
+    assert left_as_codes == []
+    without_unit = [item for item in items if not re.search(r"\([^()]+\)$", item)]
+    assert without_unit == []
+    assert items == [facts.PARAMETER_WORDS[code] for code in codes]  # each beside its own value
+    assert set(facts.PARAMETER_WORDS) == set(codes)  # no words kept for a parameter the table dropped
+    assert facts.parameter_words("not_a_parameter") == "not_a_parameter"  # unknown: the code, visible
+    exports = shown.loc[shown["table"] == "magnet_exports", "item"]  # the same table's destinations
+    assert exports.str.endswith("to the United States").any() and not exports.str.contains("_").any()
+
+
 # --------------------------------------------------------------------------- top-N tables
 
 

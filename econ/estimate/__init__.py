@@ -9,7 +9,7 @@ design of escalation, Geneva, Busan and the ruling (`did_2025`), inference with 
 (inference: wild cluster bootstrap, randomisation inference over partners). Domain: `passthrough`,
 `import_demand` with the aggregate elasticity η (`aggregate_demand`) and the joint variance of the three
 (`joint_parameters`), `value_response` (values without quantities: the NAICS panel),
-`event_study` with `plot_event_study`, `trade_diversion`. Simulated panels with
+`event_study` with `plot_event_study` and `plot_event_study_panels`, `trade_diversion`. Simulated panels with
 known truth: `simulate_import_panel` (and the structural world, econ.demo.structural).
 
 The option values other modules and the notebooks' parameter models use are declared here once:
@@ -20,7 +20,14 @@ from typing import Literal
 
 from econ.estimate.did import DID_ESTIMATORS, Design2025, DidEstimator, Outcome, did_2025, old_contrasts
 from econ.estimate.diversion import trade_diversion
-from econ.estimate.event_study import EventStudy, event_study, plot_event_study
+from econ.estimate.event_study import (
+    OUTCOME_WORDS,
+    EventStudy,
+    event_study,
+    outcome_words,
+    plot_event_study,
+    plot_event_study_panels,
+)
 from econ.estimate.import_demand import aggregate_demand, import_demand, joint_parameters
 from econ.estimate.inference import design_bootstrap, randomization_inference, wild_cluster_bootstrap
 from econ.estimate.ols import absorbed_iv, absorbed_ols
@@ -53,6 +60,7 @@ __all__ = [
     "CLUSTER_WORDS",
     "DID_ESTIMATORS",
     "MEASURE_WORDS",
+    "OUTCOME_WORDS",
     "ClusterColumn",
     "Design2025",
     "DidEstimator",
@@ -72,8 +80,10 @@ __all__ = [
     "joint_parameters",
     "monte_carlo_table",
     "old_contrasts",
+    "outcome_words",
     "passthrough",
     "plot_event_study",
+    "plot_event_study_panels",
     "ppml",
     "randomization_inference",
     "simulate_import_panel",

@@ -17,7 +17,7 @@ source the panel's own `statutory_rate` is used, and events are only found where
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -189,13 +189,40 @@ def event_study(
     )
 
 
+OUTCOME_WORDS: dict[str, str] = {
+    "value": "Value of imports (customs value)",
+    "quantity": "Quantity imported",
+    "unit_value": "Unit value before duty (price)",
+    "unit_value_incl_duty": "Duty-inclusive unit value (price paid)",
+}
+"""Each `Outcome` as a figure's legend names it."""
+
+
+def outcome_words(outcome: str) -> str:
+    """An event study's outcome in words (`OUTCOME_WORDS`); an outcome the list does not know, as it is."""
+    return OUTCOME_WORDS.get(outcome, outcome)
+
+
 def plot_event_study(
-    study: EventStudy | dict[str, EventStudy], *, ax: Any = None, title: str | None = None
+    study: EventStudy | dict[str, EventStudy],
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> Any:
-    """Figure of the event-time profile(s) with 95% intervals; returns the matplotlib Figure."""
+    """Figure of the event-time profile(s) with 95% intervals, each under its key in the legend (a single
+    study under its outcome in words); returns the matplotlib Figure.
+
+    With ``colours`` (a colour for each key), each series is drawn in its own colour; without, the keys
+    take the palette's colours in order. Figures of several panels pass one mapping to every panel
+    (`plot_event_study_panels`): each panel alone would start the palette again, and a price in one
+    panel would share its blue with a quantity in the next."""
     import matplotlib.pyplot as plt
 
-    studies = study if isinstance(study, dict) else {study.outcome: study}
+    from econ import plots
+
+    studies = study if isinstance(study, dict) else {outcome_words(study.outcome): study}
+    chosen = plots.series_colours(studies) if colours is None else colours
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 4))
     else:
@@ -211,6 +238,7 @@ def plot_event_study(
             fmt="o-",
             ms=3,
             capsize=2,
+            color=chosen[label],
             label=label,
         )
     ax.axhline(0.0, color="grey", lw=0.8)
@@ -219,8 +247,28 @@ def plot_event_study(
     ax.set_ylabel("log points relative to month −1")
     if title:
         ax.set_title(title)
-    from econ import plots
-
     # below the plot, as on every other chart: inside it, it sat over the estimates of the first months
     plots.legend_below(ax)
+    return fig
+
+
+def plot_event_study_panels(
+    panels: Mapping[str, Sequence[EventStudy]], *, ylabel: str = "log points relative to month −1"
+) -> Any:
+    """Event-time profiles in panels side by side, one panel per title of ``panels`` holding its studies,
+    each named in its legend by its outcome in words (`OUTCOME_WORDS`). Every outcome has one colour of
+    its own, the same in every panel it appears in, so that no two series of the figure share a colour
+    while the palette lasts. Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    from econ import plots
+
+    if not panels:
+        raise ParameterError([("panels", "no panel to draw")], context="plot_event_study_panels")
+    colours = plots.series_colours(outcome_words(s.outcome) for studies in panels.values() for s in studies)
+    fig, axes = plt.subplots(1, len(panels), figsize=(max(7.0, 5.5 * len(panels)), 4), squeeze=False)
+    for ax, (title, studies) in zip(axes[0], panels.items(), strict=True):
+        plot_event_study({outcome_words(s.outcome): s for s in studies}, ax=ax, title=title, colours=colours)
+        ax.set_ylabel(ylabel)
+    fig.tight_layout()
     return fig

@@ -189,11 +189,24 @@ FACT_TABLE_TITLES: dict[str, str] = {
 }
 
 
+# The destinations of China's magnet exports (``magnet_exports``) as the page says them.
+DESTINATION_WORDS: dict[str, str] = {"united_states": "to the United States", "world": "to the world"}
+
+
 def named_facts() -> pd.DataFrame:
-    """`facts.shown()` with the industries of ``end_uses`` and ``exposed_lines`` named, the controlled
+    """`facts.shown()` with the model's parameters in words with their units, the magnet exports'
+    destinations in words, the industries of ``end_uses`` and ``exposed_lines`` named, the controlled
     lines by description, the USGS price series its sources cite by code named with their units, and
     each table's title beside its name (``table_title``), for the page."""
     shown = facts.shown()
+    # The model's parameters in words with their units, not by their codes ("inventory_weeks").
+    by_parameter = shown["table"] == "rare_earth_parameters"
+    shown.loc[by_parameter, "item"] = shown.loc[by_parameter, "item"].map(facts.parameter_words)
+    by_export = shown["table"] == "magnet_exports"
+    shown.loc[by_export, "item"] = [
+        " · ".join(DESTINATION_WORDS.get(part, part) for part in item.split(" · "))
+        for item in shown.loc[by_export, "item"]
+    ]
     by_industry = shown["table"].isin(["end_uses", "exposed_lines"])
     shown.loc[by_industry, "item"] = [
         " · ".join(industry_name(part) if part[:3].isdigit() else part for part in item.split(" · "))

@@ -142,6 +142,34 @@ def parameter(name: str) -> float:
     return float(values[name])
 
 
+# Each row of ``rare_earth_parameters`` as an economist reads it, with its unit (the table's ``unit``
+# column, shortened): a report shows these words where the table has a code (tests hold every row to one).
+PARAMETER_WORDS: dict[str, str] = {
+    "inventory_weeks": "Inventory buffer at US users when a control begins (weeks of normal use)",
+    "restock_speed": "Restocking speed (share of supply above normal use put back into stocks)",
+    "import_share_magnets": "Imported share of US supply of rare-earth magnets (share, 0 to 1)",
+    "china_magnet_exports_2024": "China's exports of rare-earth magnets and alloys, 2024 (tonnes)",
+    "china_magnet_export_value_2024": "China's exports of rare-earth magnets and alloys by value, 2024 "
+    "(US dollars)",
+    "agreed_share": "Agreed level of China's shipments (share of the pre-control flow)",
+    "rerouting": "Rerouting through third countries (share of China's withheld supply)",
+    "line_elasticity": "Substitution between an industry's exposed line and its other lines (elasticity)",
+    "sigma_short_run_low": "σ, short run: bottom of the grid (elasticity of substitution)",
+    "sigma_short_run_high": "σ, short run: top of the grid (elasticity of substitution)",
+    "sigma_long_run_low": "σ, long run: bottom of the grid (elasticity of substitution)",
+    "sigma_long_run_high": "σ, long run: top of the grid (elasticity of substitution)",
+    "china_share_world_magnets": "China's share of world output of rare-earth magnets (share, 0 to 1)",
+    "china_share_world_processing": "China's share of world rare-earth processing capacity (share, 0 to 1)",
+    "china_share_world_germanium": "China's share of world germanium output (share, 0 to 1)",
+}
+
+
+def parameter_words(name: str) -> str:
+    """A row of ``rare_earth_parameters`` in words with its unit (`PARAMETER_WORDS`); a parameter the
+    list does not hold keeps its code, visible, rather than a guess."""
+    return PARAMETER_WORDS.get(name, name)
+
+
 def shown(names: tuple[str, ...] = TABLE_NAMES) -> pd.DataFrame:
     """Every row of the named tables in one frame (``table``, ``item``, ``value``, ``status``, ``source``),
     for a report's list of the numbers it stands on."""
