@@ -426,6 +426,9 @@ def test_bad_content_rows_are_named(tmp_path) -> None:
     content.write_text(header + "s232_pharma,5700,0.03,share of the line in scope,P11020\n")
     with pytest.raises(ScenarioError, match=r"'s232_pharma' has partner shares but no row for partner all"):
         load_content(content)
+    content.write_text(header + everyone + "s232_pharma,EU,0.2,x,P\n")
+    with pytest.raises(ScenarioError, match=r"row 3: partner 'EU' is not all, a partner group"):
+        load_content(content, groups={"eu": frozenset({"4280"})})
     content.write_text(header + everyone + "s232_pharma,eu,0.2,x,P\n")
-    shares = load_content(content)["s232_pharma"]
+    shares = load_content(content, groups={"eu": frozenset({"4280"})})["s232_pharma"]
     assert (shares.share, shares.metal, shares.by_partner) == (0.5, False, {"eu": 0.2})

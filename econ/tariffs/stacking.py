@@ -256,8 +256,9 @@ def layer_table(
     out: dict[str, np.ndarray] = {}
     for all_in, target in ALL_IN.items():
         level = combine(all_in)
-        weight = (level > 0).astype(np.float64)
-        if all_in == "section232_all_in":
+        if all_in != "section232_all_in":
+            weight = (level > 0).astype(np.float64)
+        else:
             # An all-in Section 232 rate applies to the part of the line in scope (patented medicines of
             # the EU at 15%, not its generics).
             weight = np.zeros(shape)

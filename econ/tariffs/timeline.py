@@ -331,10 +331,13 @@ def validate_rows(
     return typed.reset_index(drop=True)
 
 
-def load_content(path: str | PathLike[str] | None = None) -> dict[str, ContentShare]:
+def load_content(
+    path: str | PathLike[str] | None = None, *, groups: dict[str, frozenset[str]] | None = None
+) -> dict[str, ContentShare]:
     """Read content.csv: the share of a line's value a Section 232 group charges (metal content, or the
     share of a line in scope), 1 where a group is not listed; a row's partner is ``all`` or a partner code
-    or group for which the share differs (the ``all`` row of the group must come with it)."""
+    or group for which the share differs (the ``all`` row of the group must come with it). With
+    ``groups`` (partners.csv), a partner must be one of them or a 4-digit Census code."""
     file = Path(path) if path is not None else _data_file("content.csv")
     frame = _read_csv(file, CONTENT_COLUMNS)
     everyone: dict[str, tuple[float, bool]] = {}
@@ -352,8 +355,12 @@ def load_content(path: str | PathLike[str] | None = None) -> dict[str, ContentSh
             problems.append(f"{_where(file, i)}: source is empty")
         if row.partner == "all":
             everyone[row.coverage] = (share, row.basis == "metal content")
-        elif not row.partner:
-            problems.append(f"{_where(file, i)}: partner is empty (expected all, a code or a group)")
+        elif not row.partner or (
+            groups is not None and row.partner not in groups and not _CENSUS_CODE.match(row.partner)
+        ):
+            problems.append(
+                f"{_where(file, i)}: partner {row.partner!r} is not all, a partner group or a 4-digit code"
+            )
         else:
             named.setdefault(row.coverage, {})[row.partner] = share
     for coverage in sorted(set(named) - set(everyone)):
@@ -463,7 +470,7 @@ def load_timeline(
         coverage=cover,
         partner_groups=groups,
         path=str(file),
-        content=load_content(),
+        content=load_content(groups=groups),
         dates=load_dates(dates),
         preferences=load_preferences(),
         s301_lists=load_s301_lists(),
