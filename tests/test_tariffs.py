@@ -432,3 +432,6 @@ def test_bad_content_rows_are_named(tmp_path) -> None:
     content.write_text(header + everyone + "s232_pharma,eu,0.2,x,P\n")
     shares = load_content(content, groups={"eu": frozenset({"4280"})})["s232_pharma"]
     assert (shares.share, shares.metal, shares.by_partner) == (0.5, False, {"eu": 0.2})
+    content.write_text(header + everyone + "s232_pharma,eu,0.2,x,P\ns232_pharma,nato,0.3,x,P\n")
+    with pytest.raises(ScenarioError, match=r"groups .eu. and .nato. different shares, and both hold"):
+        load_content(content, groups={"eu": frozenset({"4280"}), "nato": frozenset({"4280", "1220"})})

@@ -106,10 +106,17 @@ def compile_timeline(timeline: Timeline) -> Compiled:
             {"all", code} | {g for g, members in timeline.partner_groups.items() if code in members}
         )
     specificity = {"all": 0, "group": 1, "code": 2}
+
+    def key_matrix(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        # Which partner keys name each class, and how specific each key is (a code beats a group beats
+        # "all"): the one precedence rule for timeline rows and content shares alike.
+        applies = np.array([[key in class_keys[c] for key in keys] for c in range(len(class_keys))])
+        return applies.reshape(len(class_keys), len(keys)), np.array(
+            [specificity[timeline.partner_key_kind(key)] for key in keys], dtype=np.int64
+        )
+
     key_index, key_values = pd.factorize(rows["partner"].astype(object))
-    keys = [str(key) for key in key_values]
-    applies_to = np.array([[key in class_keys[c] for key in keys] for c in range(len(class_keys))])
-    rank_of_key = np.array([specificity[timeline.partner_key_kind(key)] for key in keys])
+    applies_to, rank_of_key = key_matrix([str(key) for key in key_values])
     all_rates = rows["rate"].to_numpy(dtype=np.float64)
     steps: dict[tuple[str, str], np.ndarray] = {}
     groups: dict[Any, Any] = dict(rows.groupby(["layer", "coverage"], sort=False).indices)
@@ -142,12 +149,12 @@ def compile_timeline(timeline: Timeline) -> Compiled:
     content: dict[str, tuple[np.ndarray, bool]] = {}
     for coverage, share in timeline.content.items():
         part = np.full(len(class_keys), share.share)
-        kinds = {key: specificity[timeline.partner_key_kind(key)] for key in share.by_partner}
-        by_rank = sorted(share.by_partner.items(), key=lambda kv: kinds[kv[0]])
-        for key, value in by_rank:
-            for c in range(1, len(class_keys)):
-                if key in class_keys[c]:
-                    part[c] = value
+        if share.by_partner:
+            applies, rank = key_matrix(list(share.by_partner))
+            ranked = np.where(applies, rank[None, :], -1)
+            values = np.fromiter(share.by_partner.values(), dtype=np.float64)
+            named_here = ranked.max(axis=1) >= 0
+            part[named_here] = values[ranked.argmax(axis=1)][named_here]
         content[coverage] = (part, share.metal)
     prefixes = timeline.coverage_prefixes()
     used = {cov for (_, cov) in steps if cov in prefixes}

@@ -28,6 +28,7 @@ One module of some 440 lines, on purpose: each table's reader checks its rows ag
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -365,6 +366,16 @@ def load_content(
             named.setdefault(row.coverage, {})[row.partner] = share
     for coverage in sorted(set(named) - set(everyone)):
         problems.append(f"{file}: coverage {coverage!r} has partner shares but no row for partner all")
+    # Two groups of one coverage that share a partner would leave its share to the order of the rows.
+    for coverage, shares in sorted(named.items()):
+        named_groups = sorted(key for key in shares if groups is not None and key in groups)
+        for a, b in itertools.combinations(named_groups, 2):
+            both = groups[a] & groups[b] if groups is not None else frozenset()
+            if both and shares[a] != shares[b]:
+                problems.append(
+                    f"{file}: coverage {coverage!r} gives groups {a!r} and {b!r} different shares, and both"
+                    f" hold {sorted(both)[:3]}; name those partners by code"
+                )
     if problems:
         raise ScenarioError("; ".join(problems))
     return {
