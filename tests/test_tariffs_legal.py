@@ -58,6 +58,12 @@ PRODUCTS: dict[str, tuple[str, list[str], float]] = {
     "bedroom_furniture": ("94035090", [], 0.0),  # wooden bedroom furniture: Section 338 third basket
     "animal_feed": ("05119930", [], 0.0),  # in Annex II Part A of the forced-labour action, not in Annex II
     "primates": ("01061100", [], 0.0),  # in the first Annex II, not in Part A
+    "iron_ore": (
+        "26011100",
+        [],
+        0.0,
+    ),  # iron ores, non-agglomerated: in the Brazil order's Annex I (9903.01.81)
+    "tin": ("80011000", [], 0.0),  # unwrought tin: in Annex II, not in the Brazil order's Annex I
 }
 
 
@@ -215,6 +221,20 @@ CASES: list[tuple[str, str, str, float, str]] = [
     ("toy", CH, "2025-11-14", 0.15, "US-Switzerland framework, 15% inclusive of MFN (check the date)"),
     ("toy", BR, "2025-08-05", 0.10, "Brazil order from 2025-08-06, EO 14323 (check 08-06 or 08-07)"),
     ("toy", BR, "2025-08-06", 0.50, "EO 14323: Brazil +40% on top of the 10% baseline"),
+    (
+        "iron_ore",
+        BR,
+        "2025-08-06",
+        0.10,
+        "EO 14323 Annex I exempts iron ore from the 40%; the 10% baseline stays",
+    ),
+    (
+        "tin",
+        BR,
+        "2025-08-06",
+        0.40,
+        "EO 14323: tin is not in Annex I, so the 40% applies; Annex II spares the 10%",
+    ),
     ("coffee", BR, "2025-11-12", 0.50, "Coffee: 10% baseline + 40% Brazil order"),
     ("coffee", BR, "2025-11-13", 0.40, "EO 14360 removes the reciprocal 10% on coffee"),
     ("toy", BR, "2026-07-21", 0.10, "Section 122 10%; Brazil 301 from 2026-07-22"),

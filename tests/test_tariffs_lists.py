@@ -93,7 +93,7 @@ def test_compiled_codes_are_lines_of_the_schedule(
     # Every leading part of every line, so that a compiled prefix is a set lookup rather than a scan.
     heads10 = {c[:n] for c in hs10 for n in (9, 10)}
     heads8 = {c[:n] for c in hs8 for n in range(1, 9)}
-    listed = ("s232_", "s201_quartz", "brazil301", "s338_", "fl301_")
+    listed = ("s232_", "s201_quartz", "brazil301", "brazil_ieepa", "s338_", "fl301_")
     groups = [g for g in lists["coverage"].unique() if g.startswith(listed)]
     for group in groups:
         prefixes = codes(lists, group)
@@ -125,6 +125,18 @@ def test_a_line_takes_the_annex_that_names_it_most_closely(lists: pd.DataFrame) 
     # 8703.21.01: Annex I-B 25% (and the 232 autos 25%); 8703.22.01 only the autos; 9403.99.90.10
     # Annex II (out), 9403.99.90.99 Annex I-B; nails Annex I-A 50%.
     assert list(out["section232"]) == [0.25, 0.25, 0.0, 0.25, 0.50]
+
+
+def test_brazil_ieepa_annex_i_as_the_order_lists_it(lists: pd.DataFrame) -> None:
+    # EO 14323 Annex I: 694 HTS8, of which 565 (marked *) for civil aircraft under 9903.01.82 and 129
+    # under 9903.01.81; neither unwrought tin (8001) nor fertilisers of 3102-3104 are in it.
+    rows = lists[lists["coverage"] == "brazil_ieepa_exempt"]
+    assert len(rows) == 694 and rows["hs_prefix"].str.fullmatch(r"\d{8}").all()
+    aircraft = rows["source"].str.contains("9903.01.82", regex=False)
+    assert (int(aircraft.sum()), int((~aircraft).sum())) == (565, 129)
+    exempt = set(rows["hs_prefix"])
+    assert {"26011100", "72011000", "20091100", "88024001"} <= exempt
+    assert not any(c.startswith(("8001", "3102", "3104")) for c in exempt)
 
 
 def test_brazil_301_exemptions(lists: pd.DataFrame) -> None:
