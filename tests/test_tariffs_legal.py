@@ -63,6 +63,8 @@ PRODUCTS: dict[str, tuple[str, list[str], float]] = {
         [],
         0.0,
     ),  # iron ores, non-agglomerated: in the Brazil order's Annex I (9903.01.81)
+    "liqueur": ("22087000", [], 0.0),  # liqueurs and cordials: first Section 338 basket until 2026-09-14
+    "salt": ("25010000", [], 0.0),  # salt: third Section 338 basket until 2026-09-14
     "tin": ("80011000", [], 0.0),  # unwrought tin: in Annex II, not in the Brazil order's Annex I
 }
 
@@ -318,6 +320,11 @@ CASES: list[tuple[str, str, str, float, str]] = [
     # Section 338 and the forced-labour Part A
     ("bedroom_furniture", CA, "2026-08-21", 0.10, "Forced-labour 301: Canada's 10% tier (before USMCA)"),
     ("bedroom_furniture", CA, "2026-08-22", 0.60, "Section 338 on Canada: third basket 9903.03.14, 50%"),
+    ("steel_structure", CA, "2026-09-14", 0.50, "Section 232 steel 50%; not yet in the third basket"),
+    ("steel_structure", CA, "2026-09-15", 1.00, "Proc. 11065: third basket, 50% on top of Section 232"),
+    ("liqueur", CA, "2026-09-14", 0.60, "First basket 9903.03.12, 50%, with the forced-labour 10% tier"),
+    ("liqueur", CA, "2026-09-15", 0.10, "Proc. 11064: liqueurs are not on the first basket's new list"),
+    ("salt", CA, "2026-09-15", 0.10, "Proc. 11065 takes salt out of the third basket"),
     ("animal_feed", CN, "2026-07-24", 0.0, "Forced-labour 301 Annex II Part A lists 0511.99.30: exempt"),
     ("primates", CN, "2026-07-24", 0.125, "0106.11 is not in Part A: forced labour 12.5% (check tier)"),
 ]

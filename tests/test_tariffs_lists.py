@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from econ.tariffs import Schedule, load_timeline
+from econ.tariffs.timeline import US_LISTS
 
 DATA = Path(__file__).resolve().parents[1] / "econ" / "tariffs" / "data"
 ANNEXES = (
@@ -36,7 +37,9 @@ ANNEXES = (
 
 @pytest.fixture(scope="module")
 def lists() -> pd.DataFrame:
-    return pd.read_csv(DATA / "product_lists.csv", dtype=str, keep_default_na=False)
+    return pd.concat(
+        [pd.read_csv(DATA / name, dtype=str, keep_default_na=False) for name in US_LISTS], ignore_index=True
+    )
 
 
 def codes(lists: pd.DataFrame, *groups: str) -> set[str]:
@@ -137,6 +140,16 @@ def test_brazil_ieepa_annex_i_as_the_order_lists_it(lists: pd.DataFrame) -> None
     exempt = set(rows["hs_prefix"])
     assert {"26011100", "72011000", "20091100", "88024001"} <= exempt
     assert not any(c.startswith(("8001", "3102", "3104")) for c in exempt)
+
+
+def test_section_338_lists_of_2026_09_15(lists: pd.DataFrame) -> None:
+    # Proclamations 11064 and 11065: the first basket (9903.03.12) has 101 lines, the third (9903.03.14)
+    # grows from 439 to 513 (8 out, 82 in, steel and aluminium structures among them).
+    first, third = codes(lists, "s338_basket_1_2026_09_15"), codes(lists, "s338_basket_3_2026_09_15")
+    before = codes(lists, "s338_basket_3")
+    assert (len(first), len(third), len(before)) == (101, 513, 439)
+    assert len(before - third) == 8 and len(third - before) == 82
+    assert "22030000" in first and "22087000" not in first and "73089095" in third and "25010000" not in third
 
 
 def test_brazil_301_exemptions(lists: pd.DataFrame) -> None:

@@ -43,6 +43,9 @@ _YIELD_CONTENT = ("ieepa_reciprocal", "section122")
 # Scope mask: the whole article is excluded when a Section 232 duty applies.
 _YIELD_SCOPE = ("ieepa_other", "section301_brazil", "section301_forced_labour", "section338")
 _USMCA = ("1220", "2010")
+# Section 338 baskets that stack on Section 232 rather than yield to it: Proclamations 11064 and 11065
+# (from 2026-09-15) made the first and third baskets cumulative; dairy (9903.03.13) still yields.
+_S338_ON_TOP_OF_232 = ("s338_basket_1_2026_09_15", "s338_basket_3_2026_09_15")
 
 
 @dataclass
@@ -289,8 +292,14 @@ def layer_table(
         out[f"{all_in}_weight"] = weight
     for layer in _YIELD_CONTENT:
         layers[layer] = layers[layer] * (1.0 - covered)
+    on_top = np.zeros(shape)
+    for (step_layer, coverage), step in steps.items():
+        if step_layer == "section338" and coverage in _S338_ON_TOP_OF_232:
+            inside = np.flatnonzero(member(coverage))
+            on_top[inside] = np.maximum(on_top[inside], step[None, :, :])
     for layer in _YIELD_SCOPE:
-        layers[layer] = np.where(in_scope, 0.0, layers[layer])
+        kept = on_top if layer == "section338" else 0.0
+        layers[layer] = np.where(in_scope, kept, layers[layer])
     layers["ieepa_fentanyl"] = np.where(
         usmca[None, :, None], layers["ieepa_fentanyl"] * (1.0 - covered), layers["ieepa_fentanyl"]
     )

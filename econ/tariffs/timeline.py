@@ -215,15 +215,19 @@ def load_partner_groups(path: str | PathLike[str] | None = None) -> dict[str, fr
 
 # China's retaliation lists (US exports), apart from the US lists: another flow and another source.
 CHINA_LISTS = "china_retaliation.csv"
+# The package's line-exact US lists: one file would pass 2 MB, so the Section 338 lists of 2026-09-15 are
+# kept apart.
+US_LISTS = ("product_lists.csv", "section338_lists.csv")
 
 
 def load_coverage(path: str | PathLike[str] | None = None) -> pd.DataFrame:
-    """Read coverage.csv (and, for the package's own, the line-exact product_lists.csv and
-    china_retaliation.csv), checking prefixes are 2–10 digits and every row has a source."""
+    """Read coverage.csv (and, for the package's own, the line-exact product_lists.csv,
+    section338_lists.csv and china_retaliation.csv), checking prefixes are 2–10 digits and every row has a
+    source."""
     if path is not None:
         return _check_coverage(Path(path))
     return pd.concat(
-        [_check_coverage(_data_file(name)) for name in ("coverage.csv", "product_lists.csv", CHINA_LISTS)],
+        [_check_coverage(_data_file(name)) for name in ("coverage.csv", *US_LISTS, CHINA_LISTS)],
         ignore_index=True,
     )
 
